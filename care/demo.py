@@ -1,0 +1,108 @@
+"""The demo families (invented people, Ofcom drama-range numbers). Idempotent."""
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import CareRecipient, ClinicianProfile, Membership, PAProfile, PersonalHealthBudget, Profile, Role
+from .services import add_member
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+FAMILY_ONE = {
+    "recipient": dict(display_name="Alfie Demo", date_of_birth=datetime.date(2017, 3, 14), nhs_number="9434765919",
+                      address="1 Example Row, Leeds LS1 1AA"),
+    "condition": "a child with a tracheostomy",
+    "people": [
+        ("parent", "Sam", "Demo", [Role.BUDGET_HOLDER, Role.CARER], "+447700900001"),
+        ("grandparent", "Pat", "Demo", [Role.CARER], "+447700900002"),
+        ("pa1", "Jordan", "Ash", [Role.PA], "+447700900101"),
+        ("pa2", "Riley", "Birch", [Role.PA], "+447700900102"),
+        ("pa3", "Casey", "Cedar", [Role.PA], "+447700900103"),
+        ("nurse", "Morgan", "Nurse", [Role.CLINICIAN], "+447700900201"),
+        ("ward", "Alex", "Ward", [Role.WARD_MANAGER], ""),
+        ("coordinator", "Robin", "Coord", [Role.COORDINATOR], ""),
+    ],
+}
+FAMILY_TWO = {
+    "recipient": dict(display_name="Bea Sample", date_of_birth=datetime.date(1984, 9, 2), nhs_number="4010232137",
+                      address="2 Sample Street, York YO1 1AA"),
+    "condition": "an adult with diabetes",
+    "people": [
+        ("other-parent", "Kim", "Sample", [Role.BUDGET_HOLDER, Role.CARER], "+447700900301"),
+        ("other-pa", "Drew", "Elm", [Role.PA], "+447700900302"),
+        ("other-nurse", "Jamie", "Fir", [Role.CLINICIAN], "+447700900303"),
+    ],
+}
+CLINICIANS = {
+    "nurse": dict(register="nmc", registration_number="12A3456E", organisation="Leeds Community Healthcare (demo)"),
+    "other-nurse": dict(register="nmc", registration_number="98B7654C", organisation="York Community Nursing (demo)"),
+}
+
+
+def _user(username, first, last):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.invalid"}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _family(spec):
+    recipient, _ = CareRecipient.objects.get_or_create(
+        nhs_number=spec["recipient"]["nhs_number"], defaults=spec["recipient"]
+    )
+    users = {}
+    start = datetime.date(2025, 1, 6)
+    for username, first, last, roles, mobile in spec["people"]:
+        user = _user(username, first, last)
+        users[username] = user
+        if mobile:
+            Profile.objects.get_or_create(user=user, defaults={"mobile": mobile, "sms_consent": True})
+        for role in roles:
+            if not Membership.objects.filter(recipient=recipient, user=user, role=role).exists():
+                add_member(recipient=recipient, user=user, role=role, started_on=start)
+        if Role.PA in roles:
+            PAProfile.objects.get_or_create(
+                user=user, defaults={"hourly_rate": Decimal("13.50"), "sleep_in_rate": Decimal("95.00")}
+            )
+        if username in CLINICIANS:
+            ClinicianProfile.objects.get_or_create(user=user, defaults=CLINICIANS[username])
+    year_start = datetime.date(timezone.localdate().year, 4, 1)
+    if year_start > timezone.localdate():
+        year_start = year_start.replace(year=year_start.year - 1)
+    PersonalHealthBudget.objects.get_or_create(
+        recipient=recipient,
+        period_start=year_start,
+        defaults=dict(
+            management_option="direct_payment",
+            period_end=year_start.replace(year=year_start.year + 1),
+            amount=Decimal("78000.00"),
+            contingency=Decimal("2500.00"),
+        ),
+    )
+    return recipient, users
+
+
+def seed(cast):
+    one, one_users = _family(FAMILY_ONE)
+    two, two_users = _family(FAMILY_TWO)
+    cast.update(family_one=one, family_two=two, users={**one_users, **two_users})
+    admin = _user("admin", "Demo", "Admin")
+    if not admin.is_superuser:
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+    cast["users"]["admin"] = admin
+
+
+def logins(cast):
+    rows = []
+    for spec in (FAMILY_ONE, FAMILY_TWO):
+        for username, _first, _last, roles, _mobile in spec["people"]:
+            rows.append((username, ", ".join(Role(r).label for r in roles), spec["recipient"]["display_name"]))
+    rows.append(("admin", "Django admin (superuser)", "—"))
+    return rows

@@ -1,0 +1,232 @@
+"""The person at the centre, the circle around them, and their personal health budget."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .validators import normalise_nhs_number, validate_mobile, validate_nhs_number, validate_register_number
+
+
+class CareRecipientQuerySet(models.QuerySet):
+    def for_member(self, user, at=None):
+        """Recipients in whose circle this user is an active member today."""
+        return self.filter(pk__in=Membership.objects.active(at).filter(user=user).values("recipient"))
+
+
+class CareRecipient(models.Model):
+    display_name = models.CharField(max_length=120)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(max_length=10, unique=True, validators=[validate_nhs_number])
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CareRecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        permissions = [
+            ("view_circle", "See the circle and its rota"),
+            ("manage_circle", "Invite and remove circle members"),
+            ("manage_rota", "Plan and change the rota"),
+            ("work_shifts", "Take shifts and answer offers"),
+            ("view_budget", "See the personal health budget and costs"),
+            ("act_clinically", "Assess, train, sign off and revoke delegated tasks"),
+            ("consent_delegation", "Consent to delegation as the person or their representative"),
+            ("review_hospital_agreement", "Review hospital agreements as the ward"),
+            ("use_respite", "Hold and spend respite hours"),
+            ("coordinate", "Oversee as PHB coordinator"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        self.nhs_number = normalise_nhs_number(self.nhs_number)
+
+    @property
+    def nhs_number_display(self):
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}"
+
+
+class CareRecipientUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(CareRecipient, on_delete=models.CASCADE)
+
+
+class CareRecipientGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CareRecipient, on_delete=models.CASCADE)
+
+
+class Role(models.TextChoices):
+    BUDGET_HOLDER = "budget_holder", "Budget holder"
+    CARER = "carer", "Carer"
+    PA = "pa", "Personal assistant"
+    CLINICIAN = "clinician", "Clinician"
+    WARD_MANAGER = "ward_manager", "Ward manager"
+    COORDINATOR = "coordinator", "PHB coordinator"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, at=None):
+        today = timezone.localdate(at) if at else timezone.localdate()
+        return self.filter(started_on__lte=today).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+
+
+class Membership(models.Model):
+    """One person's role in one care recipient's circle, from a date until an end date."""
+
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+    # Set once the end has taken effect (permissions removed, listeners told).
+    access_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recipient", "role", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "user", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_membership_per_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} for {self.recipient}"
+
+    def clean(self):
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+
+    def is_active(self, at=None):
+        today = timezone.localdate(at) if at else timezone.localdate()
+        return self.started_on <= today and (self.ended_on is None or self.ended_on > today)
+
+
+class Profile(models.Model):
+    """How to reach someone by text. Anyone in a circle may have one; PAs always do."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    mobile = models.CharField(max_length=16, blank=True, validators=[validate_mobile], help_text="E.164, e.g. +447700900123")
+    sms_consent = models.BooleanField(default=False, help_text="Agreed to receive texts from paworkflow")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mobile"], condition=~Q(mobile=""), name="one_profile_per_mobile"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.mobile}"
+
+
+class PAProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pa_profile")
+    hourly_rate = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    sleep_in_rate = models.DecimalField(
+        max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))], help_text="Flat rate per sleep-in"
+    )
+
+    class Meta:
+        verbose_name = "PA profile"
+        constraints = [
+            models.CheckConstraint(condition=Q(hourly_rate__gte=0) & Q(sleep_in_rate__gte=0), name="pa_rates_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"PA {self.user}"
+
+
+class Register(models.TextChoices):
+    NMC = "nmc", "NMC (nurses and midwives)"
+    HCPC = "hcpc", "HCPC (allied health professionals)"
+    GMC = "gmc", "GMC (doctors)"
+
+
+class ClinicianProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician_profile")
+    register = models.CharField(max_length=4, choices=Register.choices)
+    registration_number = models.CharField(max_length=12)
+    organisation = models.CharField(max_length=200)
+
+    def __str__(self):
+        return f"{self.user} ({self.get_register_display()} {self.registration_number})"
+
+    def clean(self):
+        if self.register:
+            validate_register_number(self.register, self.registration_number)
+            self.registration_number = self.registration_number.replace(" ", "").upper()
+
+
+class ManagementOption(models.TextChoices):
+    DIRECT_PAYMENT = "direct_payment", "Direct payment"
+    THIRD_PARTY = "third_party", "Third-party budget"
+    NOTIONAL = "notional", "Notional budget"
+    MIXED = "mixed", "A mix of these"
+
+
+class PersonalHealthBudget(models.Model):
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="budgets")
+    management_option = models.CharField(max_length=20, choices=ManagementOption.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    contingency = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["recipient", "-period_start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="budget_period_positive"),
+            models.CheckConstraint(condition=Q(amount__gte=0) & Q(contingency__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: £{self.amount} {self.period_start}–{self.period_end}"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end <= self.period_start:
+            raise ValidationError({"period_end": "The period must end after it starts."})
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to whom: membership changes, decisions, staff views."""
+
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recipient = models.ForeignKey(CareRecipient, null=True, on_delete=models.SET_NULL, related_name="audit_events")
+    action = models.CharField(max_length=60)
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["recipient", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)

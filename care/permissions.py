@@ -1,0 +1,87 @@
+"""Roles -> guardian object permissions on the care recipient, in one place.
+
+Every view, API and socket asks this module; nothing else decides access.
+"""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
+
+from .models import CareRecipient, Membership, Role
+
+VIEW = "view_circle"
+
+ROLE_PERMISSIONS = {
+    Role.BUDGET_HOLDER: {VIEW, "manage_circle", "manage_rota", "view_budget", "consent_delegation", "use_respite"},
+    Role.CARER: {VIEW, "manage_rota", "use_respite"},
+    Role.PA: {VIEW, "work_shifts"},
+    Role.CLINICIAN: {VIEW, "act_clinically"},
+    Role.WARD_MANAGER: {VIEW, "review_hospital_agreement"},
+    Role.COORDINATOR: {VIEW, "manage_circle", "view_budget", "coordinate"},
+}
+ALL_PERMISSIONS = set().union(*ROLE_PERMISSIONS.values())
+
+
+def permissions_for_roles(roles):
+    return set().union(set(), *(ROLE_PERMISSIONS[Role(r)] for r in roles))
+
+
+@transaction.atomic
+def sync_permissions(user, recipient):
+    """Make the user's guardian permissions on this recipient match their active roles today."""
+    roles = Membership.objects.active().filter(user=user, recipient=recipient).values_list("role", flat=True)
+    wanted = permissions_for_roles(roles)
+    held = set(get_perms(user, recipient)) & ALL_PERMISSIONS
+    for codename in wanted - held:
+        assign_perm(codename, user, recipient)
+    for codename in held - wanted:
+        remove_perm(codename, user, recipient)
+
+
+def can(user, codename, recipient):
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.has_perm(f"care.{codename}", recipient)
+
+
+def recipients_for(user, codename=VIEW):
+    if not (user and user.is_authenticated and user.is_active):
+        return CareRecipient.objects.none()
+    return get_objects_for_user(user, f"care.{codename}", klass=CareRecipient, accept_global_perms=False)
+
+
+def get_recipient_or_404(user, recipient_pk, codename=VIEW):
+    """The recipient if the user may do `codename` to it: 404 outside the circle, 403 inside without the right."""
+    recipient = get_object_or_404(CareRecipient, pk=recipient_pk)
+    if not can(user, VIEW, recipient):
+        raise Http404("No such person.")
+    if codename != VIEW and not can(user, codename, recipient):
+        raise PermissionDenied("You can see this person's circle but may not do this.")
+    return recipient
+
+
+def require_object_permission(user, codename, recipient):
+    """For objects reached by their own id: 404 unless in the circle, 403 without the right."""
+    if not can(user, VIEW, recipient):
+        raise Http404("Not found.")
+    if not can(user, codename, recipient):
+        raise PermissionDenied("You may not do this.")
+
+
+def recipient_permission_required(codename=VIEW):
+    """View decorator: login, then `recipient` (from the URL's recipient_pk) with this permission."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, recipient_pk, *args, **kwargs):
+            recipient = get_recipient_or_404(request.user, recipient_pk, codename)
+            return view(request, recipient, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,83 @@
+"""Everything that changes the circle: joining, leaving, and the audit of both."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEvent, Membership
+from .permissions import sync_permissions
+from .signals import membership_ended
+
+
+def person_name(user):
+    return user.get_full_name() or user.username
+
+
+def record_audit(*, actor, recipient, action, summary):
+    return AuditEvent.objects.create(actor=actor, recipient=recipient, action=action, summary=summary[:300])
+
+
+@transaction.atomic
+def add_member(*, recipient, user, role, actor=None, started_on=None):
+    started_on = started_on or timezone.localdate()
+    existing = Membership.objects.filter(recipient=recipient, user=user, role=role, ended_on__isnull=True).first()
+    if existing:
+        return existing
+    membership = Membership.objects.create(
+        recipient=recipient, user=user, role=role, started_on=started_on, created_by=actor
+    )
+    sync_permissions(user, recipient)
+    record_audit(
+        actor=actor,
+        recipient=recipient,
+        action="membership.added",
+        summary=f"{person_name(user)} joined as {membership.get_role_display()}",
+    )
+    return membership
+
+
+@transaction.atomic
+def end_membership(*, membership, actor, ended_on=None, reason=""):
+    """End a membership on a date (today by default). Access ends at once when that date is today."""
+    membership = Membership.objects.select_for_update().select_related("user", "recipient").get(pk=membership.pk)
+    today = timezone.localdate()
+    ended_on = ended_on or today
+    if membership.ended_on is not None and membership.ended_on <= today:
+        raise ValidationError("This membership has already ended.")
+    if ended_on < membership.started_on:
+        raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+    membership.ended_on = ended_on
+    membership.end_reason = reason
+    membership.ended_by = actor
+    membership.save(update_fields=["ended_on", "end_reason", "ended_by"])
+    record_audit(
+        actor=actor,
+        recipient=membership.recipient,
+        action="membership.ended",
+        summary=f"{person_name(membership.user)} ({membership.get_role_display()}) leaves on "
+        f"{ended_on:%d %b %Y}: {reason}",
+    )
+    if ended_on <= today:
+        _remove_access(membership)
+    return membership
+
+
+def _remove_access(membership):
+    """Claim the ended membership once, drop its permissions and tell listeners (rota, competencies)."""
+    claimed = Membership.objects.filter(pk=membership.pk, access_removed_at__isnull=True).update(
+        access_removed_at=timezone.now()
+    )
+    if claimed != 1:
+        return False  # another worker got there first
+    sync_permissions(membership.user, membership.recipient)
+    membership_ended.send(sender=Membership, membership=membership, actor=membership.ended_by)
+    return True
+
+
+def end_due_memberships():
+    """Periodic: memberships whose end date has come lose access. Safe to run twice or in parallel."""
+    due = Membership.objects.filter(ended_on__lte=timezone.localdate(), access_removed_at__isnull=True)
+    done = 0
+    for membership in due.select_related("user", "recipient"):
+        with transaction.atomic():
+            done += _remove_access(membership)
+    return done

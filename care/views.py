@@ -1,0 +1,44 @@
+"""Home, the person's page, and the health check."""
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import home
+from .models import Membership
+from .permissions import recipient_permission_required, recipients_for
+from .health import health_report
+
+
+@login_required
+def home_page(request):
+    memberships = (
+        Membership.objects.active()
+        .filter(user=request.user, recipient__in=recipients_for(request.user))
+        .select_related("recipient")
+        .order_by("recipient__display_name", "role")
+    )
+    recipients = sorted({m.recipient for m in memberships}, key=lambda r: r.display_name)
+    return render(
+        request,
+        "care/home.html",
+        {"memberships": memberships, "sections": home.sections_for(request.user, recipients)},
+    )
+
+
+@recipient_permission_required()
+def recipient_page(request, recipient):
+    members = (
+        recipient.memberships.active().select_related("user", "user__profile").order_by("role", "user__first_name")
+    )
+    my_roles = {m.role for m in members if m.user_id == request.user.pk}
+    return render(request, "care/recipient.html", {"recipient": recipient, "members": members, "my_roles": my_roles})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = health_report(connection)
+    return JsonResponse(report, status=200 if report["database"]["ok"] else 503)

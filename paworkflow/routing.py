@@ -1,0 +1,2 @@
+"""WebSocket routes; each app adds its own here."""
+websocket_urlpatterns = []
