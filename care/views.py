@@ -20,11 +20,13 @@ def home_page(request):
         .select_related("recipient")
         .order_by("recipient__display_name", "role")
     )
-    recipients = sorted({m.recipient for m in memberships}, key=lambda r: r.display_name)
+    people = {}
+    for m in memberships:
+        people.setdefault(m.recipient, []).append(m.get_role_display())
     return render(
         request,
         "care/home.html",
-        {"memberships": memberships, "sections": home.sections_for(request.user, recipients)},
+        {"people": list(people.items()), "sections": home.sections_for(request.user, list(people))},
     )
 
 

@@ -24,15 +24,15 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DATABASE_URL", "").startswith("postgres") and not env_bool("ALLOW_INSECURE_KEY"):
-        raise ImproperlyConfigured("SECRET_KEY must be set when running against a production database.")
+    if PUBLIC_BASE_URL.startswith("https://"):
+        raise ImproperlyConfigured("SECRET_KEY must be set when serving the public (https) address.")
     # Embedded mode only: a fixed development key, never used in production.
     SECRET_KEY = "embedded-insecure-key-set-SECRET_KEY-in-production-0123456789abcdef"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", PUBLIC_BASE_URL)
 
 INSTALLED_APPS = [
