@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "care"
     verbose_name = "People and circles"
+
+    def ready(self):
+        from . import services  # noqa: F401  registers the periodic job

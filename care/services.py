@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from paworkflow.periodic import every
+
 from .models import AuditEvent, Membership
 from .permissions import sync_permissions
 from .signals import membership_ended
@@ -73,6 +75,7 @@ def _remove_access(membership):
     return True
 
 
+@every(300)
 def end_due_memberships():
     """Periodic: memberships whose end date has come lose access. Safe to run twice or in parallel."""
     due = Membership.objects.filter(ended_on__lte=timezone.localdate(), access_removed_at__isnull=True)

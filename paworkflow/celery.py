@@ -12,9 +12,7 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def schedule_periodic_jobs(sender, **kwargs):
-    from django.conf import settings
+    from paworkflow.periodic import JOBS, run_job
 
-    from paworkflow.periodic import run_job
-
-    for dotted, seconds in settings.PERIODIC_JOBS.items():
+    for dotted, seconds in JOBS.items():
         sender.add_periodic_task(seconds, run_job.s(dotted), name=dotted)

@@ -1,2 +1,4 @@
-"""WebSocket routes; each app adds its own here."""
-websocket_urlpatterns = []
+"""WebSocket routes."""
+from rota.routing import websocket_urlpatterns as rota_websockets
+
+websocket_urlpatterns = [*rota_websockets]

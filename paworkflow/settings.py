@@ -151,11 +151,6 @@ CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-# The periodic jobs and how often they run; beat in production, the embedded
-# scheduler in the server process otherwise (paworkflow.embedded).
-PERIODIC_JOBS = {
-    "care.services.end_due_memberships": 300,
-}
 
 # --- SMS ------------------------------------------------------------------------
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")

@@ -9,5 +9,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("notifications/", include("notifications.urls")),
+    path("competencies/", include("competencies.urls")),
+    path("workflows/", include("workflows.urls")),
+    path("rota/", include("rota.urls")),
+    path("respite/", include("respite.urls")),
     path("", include("care.urls")),
 ]

@@ -4,6 +4,7 @@ family two's objects: nothing of family two may come back with a 200.
 New pages are covered automatically. A pattern with a URL argument this test cannot fill
 fails loudly: add a family-two object for it to FAMILY_TWO_OBJECTS below.
 """
+import importlib
 import re
 
 import pytest
@@ -22,10 +23,15 @@ def family_two_recipient(cast):
     return cast["recipient"].pk
 
 
-# URL argument name -> how to find family two's object for it. Apps add their own here.
-FAMILY_TWO_OBJECTS = {
-    "recipient_pk": family_two_recipient,
-}
+# URL argument name -> how to find family two's object for it (a function of `cast`).
+# Each app adds its own in tests/<app>/family_two.py as OBJECTS = {"shift_pk": fn, ...}.
+FAMILY_TWO_OBJECTS = {"recipient_pk": family_two_recipient}
+for _app in ["care", "notifications", "competencies", "workflows", "rota", "respite"]:
+    try:
+        FAMILY_TWO_OBJECTS.update(importlib.import_module(f"tests.{_app}.family_two").OBJECTS)
+    except ModuleNotFoundError as exc:
+        if exc.name != f"tests.{_app}.family_two":
+            raise
 
 
 def iter_patterns(resolver, prefix=""):
