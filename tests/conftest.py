@@ -40,6 +40,13 @@ def _sms_in_memory(settings):
     settings.SMS_BACKEND = "locmem"
 
 
+@pytest.fixture(autouse=True)
+def _no_login_throttle(settings):
+    # Django's test client authenticates without a request, which django-axes refuses;
+    # tests/care/test_login_throttle.py turns it back on to prove the lockout.
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def family(db):
     recipient = CareRecipientFactory(display_name="Alfie Testcase")
