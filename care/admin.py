@@ -1,7 +1,16 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from .models import AuditEvent, CareRecipient, ClinicianProfile, Membership, PAProfile, PersonalHealthBudget, Profile
+from .models import (
+    AuditEvent,
+    CareRecipient,
+    ClinicianProfile,
+    Invitation,
+    Membership,
+    PAProfile,
+    PersonalHealthBudget,
+    Profile,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -65,4 +74,21 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations change through the circle page (send, resend, withdraw, accept)."""
+
+    list_display = ["first_name", "last_name", "role", "recipient", "status", "expires_at", "created_by"]
+    list_filter = ["status", "role"]
+    list_select_related = ["recipient", "created_by"]
+    search_fields = ["first_name", "last_name", "mobile", "email", "recipient__display_name"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -5,8 +5,18 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import CareRecipient, ClinicianProfile, Membership, PAProfile, PersonalHealthBudget, Profile, Role
-from .services import add_member
+from .models import (
+    INVITATION_VALID_DAYS,
+    CareRecipient,
+    ClinicianProfile,
+    Invitation,
+    Membership,
+    PAProfile,
+    PersonalHealthBudget,
+    Profile,
+    Role,
+)
+from .services import add_member, end_membership
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -88,9 +98,39 @@ def _family(spec):
     return recipient, users
 
 
+def _pending_invitation(recipient, inviter, role, first, last, mobile, **extra):
+    """An invitation waiting for an answer. Nobody holds its link (only a hash is stored):
+    resend it from the circle page to get one texted to the console."""
+    invitation = Invitation(recipient=recipient, mobile=mobile)
+    invitation.new_token()
+    invitation, _ = Invitation.objects.get_or_create(
+        recipient=recipient, mobile=mobile, status=Invitation.Status.PENDING,
+        defaults=dict(role=role, first_name=first, last_name=last, created_by=inviter, token_hash=invitation.token_hash,
+                      expires_at=timezone.now() + datetime.timedelta(days=INVITATION_VALID_DAYS), sent_count=1,
+                      last_sent_at=timezone.now(), **extra),
+    )
+    return invitation
+
+
+def _former_pa(recipient, ended_by):
+    """Someone who has left the circle, so the circle page shows what leaving looks like."""
+    user = _user("former-pa", "Frankie", "Gorse")
+    Profile.objects.get_or_create(user=user, defaults={"mobile": "+447700900109", "sms_consent": True})
+    PAProfile.objects.get_or_create(user=user, defaults={"hourly_rate": Decimal("13.00"), "sleep_in_rate": Decimal("90.00")})
+    if not Membership.objects.filter(recipient=recipient, user=user, role=Role.PA).exists():
+        membership = add_member(recipient=recipient, user=user, role=Role.PA, started_on=datetime.date(2025, 1, 6))
+        end_membership(membership=membership, actor=ended_by, ended_on=datetime.date(2025, 9, 30),
+                       reason="Moved to another area")
+    return user
+
+
 def seed(cast):
     one, one_users = _family(FAMILY_ONE)
     two, two_users = _family(FAMILY_TWO)
+    _pending_invitation(one, one_users["parent"], Role.PA, "Charlie", "Dune", "+447700900104",
+                        hourly_rate=Decimal("13.50"), sleep_in_rate=Decimal("95.00"))
+    _former_pa(one, one_users["parent"])
+    _pending_invitation(two, two_users["other-parent"], Role.CARER, "Lee", "Spare", "+447700900399")
     cast.update(family_one=one, family_two=two, users={**one_users, **two_users})
     admin = _user("admin", "Demo", "Admin")
     if not admin.is_superuser:

@@ -1,4 +1,6 @@
 """The person at the centre, the circle around them, and their personal health budget."""
+import hashlib
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,7 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .validators import normalise_nhs_number, validate_mobile, validate_nhs_number, validate_register_number
+from .validators import (
+    normalise_nhs_number,
+    normalise_register_number,
+    validate_mobile,
+    validate_nhs_number,
+    validate_register_number,
+)
 
 
 class CareRecipientQuerySet(models.QuerySet):
@@ -230,3 +238,178 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+
+INVITATION_VALID_DAYS = 7
+# The roles a circle invites people into. Coordinators join by creating or being given a caseload.
+INVITABLE_ROLES = [Role.BUDGET_HOLDER, Role.CARER, Role.PA, Role.CLINICIAN, Role.WARD_MANAGER]
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, at=None):
+        """Not accepted, not revoked, not yet expired: the link still works."""
+        return self.filter(status=Invitation.Status.PENDING, expires_at__gt=at or timezone.now())
+
+    def for_token(self, token):
+        return self.filter(token_hash=Invitation.hash_token(token))
+
+
+class Invitation(models.Model):
+    """A single-use link asking one person (by mobile or email) to join a circle in a role.
+
+    Only a hash of the token is stored, so the database never holds a working link.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Withdrawn"
+
+    class State(models.TextChoices):
+        """What the link does now: the stored status, plus expiry, which passes without a write."""
+
+        PENDING = "pending", "Waiting for an answer"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Withdrawn"
+
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    mobile = models.CharField(max_length=16, blank=True, validators=[validate_mobile])
+    email = models.EmailField(blank=True)
+    # The account this invitation is for when one already exists (a PA of another family,
+    # or a PA added without an account who is now given one); None for a new person.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    # Clinicians: their professional register entry, checked for format.
+    register = models.CharField(max_length=4, choices=Register.choices, blank=True)
+    registration_number = models.CharField(max_length=12, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    # PAs: rates used when the PA has no PA profile yet.
+    hourly_rate = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    sleep_in_rate = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    sent_count = models.PositiveSmallIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mobile="") | ~Q(email=""),
+                name="invitation_has_a_contact",
+                violation_error_message="Give a mobile number or an email address.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in INVITABLE_ROLES]),
+                name="invitation_role_invitable",
+                violation_error_message="People cannot be invited into this role.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.CLINICIAN) | (~Q(register="") & ~Q(registration_number="")),
+                name="clinician_invitation_has_register",
+                violation_error_message="A clinician's invitation needs their professional register and number.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_at__isnull=False), name="accepted_invitation_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | Q(revoked_at__isnull=False), name="revoked_invitation_has_time"
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "mobile"],
+                condition=Q(status="pending") & ~Q(mobile=""),
+                name="one_pending_invitation_per_mobile",
+                violation_error_message="Someone was already invited with this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "email"],
+                condition=Q(status="pending") & ~Q(email=""),
+                name="one_pending_invitation_per_email",
+                violation_error_message="Someone was already invited with this email address.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} as {self.get_role_display()} for {self.recipient}"
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(str(token).encode()).hexdigest()
+
+    def new_token(self):
+        """Give the invitation a fresh link (the old one stops working) and return the raw token."""
+        token = secrets.token_urlsafe(16)
+        self.token_hash = self.hash_token(token)
+        return token
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def reference(self):
+        return f"I-{self.pk}"
+
+    def state(self, at=None):
+        if self.status != self.Status.PENDING:
+            return self.State(self.status)
+        return self.State.PENDING if self.expires_at > (at or timezone.now()) else self.State.EXPIRED
+
+    def get_state_display(self):
+        return self.state().label
+
+    def clean(self):
+        self.email = self.email.strip().lower()
+        if not (self.mobile or self.email):
+            raise ValidationError({"mobile": "Give a mobile number or an email address."})
+        if self.role == Role.CLINICIAN:
+            if not self.register:
+                raise ValidationError({"register": "Choose the clinician's professional register."})
+            validate_register_number(self.register, self.registration_number)
+            self.registration_number = normalise_register_number(self.registration_number)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code texted to someone who has only a mobile number, to set a new password."""
+
+    VALID_MINUTES = 15
+    MAX_ATTEMPTS = 5
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"Recovery code for {self.user} at {self.created_at:%Y-%m-%d %H:%M}"

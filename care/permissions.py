@@ -5,13 +5,15 @@ Every view, API and socket asks this module; nothing else decides access.
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
-from .models import CareRecipient, Membership, Role
+from .models import INVITABLE_ROLES, CareRecipient, Membership, Role
+from .queries import account_for_contact
 
 VIEW = "view_circle"
 
@@ -85,3 +87,67 @@ def recipient_permission_required(codename=VIEW):
         return wrapped
 
     return decorator
+
+
+# --- Bringing people in and letting them go --------------------------------------------
+
+def _signed_in(user):
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def may_create_family(user):
+    """Coordinators (in at least one circle) and staff set up new families; the creator coordinates it."""
+    if not _signed_in(user):
+        return False
+    return user.is_staff or Membership.objects.active().filter(user=user, role=Role.COORDINATOR).exists()
+
+
+def may_invite(user, recipient, role):
+    """Budget holders and coordinators invite carers, PAs, clinicians and ward managers;
+    only a coordinator invites a budget holder (who then holds the money)."""
+    codename = "coordinate" if role == Role.BUDGET_HOLDER else "manage_circle"
+    return can(user, codename, recipient)
+
+
+def invitable_roles(user, recipient):
+    return [role for role in INVITABLE_ROLES if may_invite(user, recipient, role)]
+
+
+def _ending_needs(role):
+    return "coordinate" if role in (Role.BUDGET_HOLDER, Role.COORDINATOR) else "manage_circle"
+
+
+def may_end_membership(user, membership):
+    """Whoever manages the circle ends a carer's, PA's, clinician's or ward manager's place;
+    ending a budget holder's or coordinator's place needs the coordinator."""
+    return can(user, _ending_needs(membership.role), membership.recipient)
+
+
+def held_permissions(user, recipient):
+    """Every circle codename this user holds on this recipient, in one lookup, for pages that
+    show several buttons (templates never decide: views pass what this answers)."""
+    if not _signed_in(user):
+        return set()
+    if user.is_superuser:
+        return set(ALL_PERMISSIONS)
+    return set(ObjectPermissionChecker(user).get_perms(recipient)) & ALL_PERMISSIONS
+
+
+def membership_ender(held):
+    """may_end_membership for the memberships of one circle, given held_permissions() there."""
+    return lambda membership: _ending_needs(membership.role) in held
+
+
+def invitation_is_for(user, invitation):
+    """Is this signed-in user the person invited? The account named on the invitation, or, when
+    none was, the one account reached at the invitation's mobile or email. Anyone else holding
+    the link is asked to log out first and sees nothing of the family."""
+    if not _signed_in(user):
+        return False
+    if invitation.user_id is not None:
+        return invitation.user_id == user.pk
+    try:
+        account = account_for_contact(mobile=invitation.mobile, email=invitation.email)
+    except ValidationError:
+        return False
+    return account is not None and account.pk == user.pk

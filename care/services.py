@@ -1,12 +1,15 @@
 """Everything that changes the circle: joining, leaving, and the audit of both."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+
+import notifications
 
 from paworkflow.periodic import every
 
 from .models import AuditEvent, Membership
-from .permissions import sync_permissions
+from .permissions import may_end_membership, sync_permissions
 from .signals import membership_ended
 
 
@@ -60,6 +63,38 @@ def end_membership(*, membership, actor, ended_on=None, reason=""):
     )
     if ended_on <= today:
         _remove_access(membership)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership, actor, ended_on=None, reason):
+    """The budget holder or coordinator ends someone's place in the circle, and the person is told
+    (a text with no names in it, and an email if we have their address)."""
+    if not may_end_membership(actor, membership):
+        raise PermissionDenied("You may not end this membership.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why this membership ends."})
+    membership = end_membership(membership=membership, actor=actor, ended_on=ended_on, reason=reason.strip())
+    user = membership.user
+    today, ends = timezone.localdate(), membership.ended_on
+    when = "ends today" if ends == today else f"{'ends' if ends > today else 'ended'} on {ends.day} {ends:%b %Y}"
+    notifications.send_sms(
+        user=user,
+        body=f"paworkflow: your place in a care circle (ref M-{membership.pk}) {when}. "
+        "You will no longer see its pages or get its shift offers.",
+        purpose="membership_ended",
+        idempotency_key=f"care.membership-ended:{membership.pk}",
+        recipient=membership.recipient,
+    )
+    if user.email:
+        body = (
+            f"Hello {user.first_name or user.username},\n\n{person_name(actor)} has ended your place as "
+            f"{membership.get_role_display().lower()} in {membership.recipient.display_name}'s circle on paworkflow: it "
+            f"{when}.\nReason given: {membership.end_reason}\n\nFrom then you will not see their pages or receive "
+            "their shift offers. If you think this is a mistake, contact the family or their coordinator.\n"
+        )
+        to = user.email
+        transaction.on_commit(lambda: send_mail("Your place in a care circle has ended", body, None, [to]), robust=True)
     return membership
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from . import home
 from .models import Membership
-from .permissions import recipient_permission_required, recipients_for
+from .permissions import can, may_create_family, recipient_permission_required, recipients_for
 from .health import health_report
 
 
@@ -26,7 +26,11 @@ def home_page(request):
     return render(
         request,
         "care/home.html",
-        {"people": list(people.items()), "sections": home.sections_for(request.user, list(people))},
+        {
+            "people": list(people.items()),
+            "sections": home.sections_for(request.user, list(people)),
+            "has_caseload": may_create_family(request.user),
+        },
     )
 
 
@@ -36,7 +40,9 @@ def recipient_page(request, recipient):
         recipient.memberships.active().select_related("user", "user__profile").order_by("role", "user__first_name")
     )
     my_roles = {m.role for m in members if m.user_id == request.user.pk}
-    return render(request, "care/recipient.html", {"recipient": recipient, "members": members, "my_roles": my_roles})
+    context = {"recipient": recipient, "members": members, "my_roles": my_roles,
+               "can_manage": can(request.user, "manage_circle", recipient)}
+    return render(request, "care/recipient.html", context)
 
 
 @never_cache

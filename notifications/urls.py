@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notifications"
-urlpatterns = []
+urlpatterns = [
+    path("twilio/inbound/", views.twilio_inbound, name="twilio-inbound"),
+    path("twilio/status/", views.twilio_status, name="twilio-status"),
+    path("<int:recipient_pk>/messages/", views.circle_messages, name="circle-messages"),
+]

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "respite"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("people/<int:recipient_pk>/", views.person, name="person"),
+    path("accounts/<int:account_pk>/", views.account_page, name="account"),
+    path("accounts/<int:account_pk>/book/", views.book, name="book"),
+    path("accounts/<int:account_pk>/adjust/", views.adjust, name="adjust"),
+    path("bookings/<int:booking_pk>/approve/", views.approve, name="approve"),
+    path("bookings/<int:booking_pk>/decline/", views.decline, name="decline"),
+    path("bookings/<int:booking_pk>/cancel/", views.cancel, name="cancel"),
+]

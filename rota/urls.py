@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "rota"
-urlpatterns = []
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("calendar/", views.calendar_settings, name="calendar"),
+    path("calendar/<str:token>.ics", views.ical_feed, name="ical"),
+    path("shifts/<int:shift_pk>/", views.shift_detail, name="shift"),
+    path("shifts/<int:shift_pk>/edit/", views.edit_shift, name="edit"),
+    path("shifts/<int:shift_pk>/assign/", views.assign_shift, name="assign"),
+    path("shifts/<int:shift_pk>/offer/", views.offer_shift, name="offer"),
+    path("shifts/<int:shift_pk>/cancel/", views.cancel_shift, name="cancel"),
+    path("shifts/<int:shift_pk>/needs-cover/", views.needs_cover, name="needs_cover"),
+    path("shifts/<int:shift_pk>/answer/", views.answer_offer, name="answer"),
+    path("<int:recipient_pk>/", views.week, name="week"),
+    path("<int:recipient_pk>/new/", views.new_shift, name="new"),
+    path("<int:recipient_pk>/budget/", views.budget, name="budget"),
+]

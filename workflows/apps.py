@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
+
+    def ready(self):
+        # the flow, its receivers, home section and periodic job; and its URL viewset, built
+        # here so node.reverse() works before the first request (shell, jobs, tests)
+        from . import delegation, delegation_home, delegation_jobs, delegation_receivers, delegation_urls  # noqa: F401

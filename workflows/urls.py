@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from .delegation_urls import urlpatterns as delegation_urlpatterns
 
 app_name = "workflows"
-urlpatterns = []
+urlpatterns = [*delegation_urlpatterns]

@@ -1,0 +1,190 @@
+"""500 complete delegations (request → risk assessment → consent → acceptance → training →
+assessment → sign-off), driven without HTTP through delegation_services exactly as the
+demo and the tests drive them, against a bare Viewflow flow with the same six human steps
+(Start → 6 × View → End) driven the same way, interleaved in the same run: SQL queries
+and milliseconds per process for each, and their ratio (the figure we track; aim < 2×).
+
+Environment: BENCH_DELEGATIONS (500), BENCH_DATABASE_URL (default: a throwaway SQLite file;
+point it at a scratch PostgreSQL database to measure that — its tables are created and the
+data left behind).
+"""
+import os
+import sys
+import tempfile
+import time
+import types
+import uuid
+
+HUMAN_STEPS = 6
+PAS_PER_FAMILY = 5
+
+
+def configure_django(workdir):
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="paworkflow.settings",
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
+        CELERY_TASK_ALWAYS_EAGER="1",
+        SMS_BACKEND="locmem",
+        PUBLIC_BASE_URL="https://bench.invalid",
+        SECRET_KEY="bench-only-" + uuid.uuid4().hex,
+        LOG_LEVEL="ERROR",
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bare_flow():
+    """A plain Viewflow flow with the same number of human steps and no work in them.
+
+    Viewflow stores node references as "<app>/<module>.<Flow>.<node>", so the flow must live
+    in an installed app's module: it is registered as workflows.bench_bare for this run only.
+    """
+    from viewflow import this
+    from viewflow.workflow import flow
+
+    def noop_view(request, **kwargs):
+        raise NotImplementedError  # never served: the bench drives the steps without HTTP
+
+    class BareFlow(flow.Flow):
+        __module__ = "workflows.bench_bare"
+        start = flow.StartHandle().Next(this.step_1)
+        step_1 = flow.View(noop_view).Next(this.step_2)
+        step_2 = flow.View(noop_view).Next(this.step_3)
+        step_3 = flow.View(noop_view).Next(this.step_4)
+        step_4 = flow.View(noop_view).Next(this.step_5)
+        step_5 = flow.View(noop_view).Next(this.step_6)
+        step_6 = flow.View(noop_view).Next(this.end)
+        end = flow.End()
+
+    module = types.ModuleType("workflows.bench_bare")
+    module.BareFlow = BareFlow
+    sys.modules[module.__name__] = module
+    return BareFlow
+
+
+def cast(families):
+    """Families, each with a budget holder, a nurse and PAS_PER_FAMILY PAs (no password hashing)."""
+    from django.contrib.auth import get_user_model
+
+    from care.models import CareRecipient, Role
+    from care.services import add_member
+    from tests.factories import nhs_number
+
+    User = get_user_model()
+
+    def user(name):
+        u = User(username=name)
+        u.set_unusable_password()
+        u.save()
+        return u
+
+    people = []
+    for i in range(families):
+        recipient = CareRecipient.objects.create(display_name=f"Bench {i}", date_of_birth="2015-01-01",
+                                                 nhs_number=nhs_number(10_000 + i))
+        parent, nurse = user(f"parent{i}"), user(f"nurse{i}")
+        add_member(recipient=recipient, user=parent, role=Role.BUDGET_HOLDER)
+        add_member(recipient=recipient, user=nurse, role=Role.CLINICIAN)
+        for j in range(PAS_PER_FAMILY):
+            pa = user(f"pa{i}-{j}")
+            add_member(recipient=recipient, user=pa, role=Role.PA)
+            people.append((recipient, parent, nurse, pa))
+    return people
+
+
+def run_delegation(recipient, parent, nurse, pa, task):
+    from django.utils import timezone
+    from viewflow.workflow.status import STATUS
+
+    from workflows import delegation_services as services
+    from workflows.delegation import DelegationFlow
+
+    def step(node, user, fn, **data):
+        todo = process.task_set.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        services.take_step(todo, user, fn, **data)
+
+    process = services.start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=task, reason="bench")
+    step(DelegationFlow.assess_risk, nurse, services.assess_risk, decision="proceed", hazards="h", controls="c")
+    step(DelegationFlow.consent, parent, services.agree, party="person", agreed=True)
+    step(DelegationFlow.accept, pa, services.agree, party="pa", agreed=True)
+    step(DelegationFlow.train, nurse, services.train, trained_on=timezone.localdate(), method="supervised_practice",
+         supervised_practices=task.supervised_practices_required)
+    step(DelegationFlow.assess, nurse, services.assess, assessed_on=timezone.localdate(),
+         results={c: True for c in task.criteria})
+    step(DelegationFlow.sign_off, nurse, services.sign_off)
+    return process
+
+
+def run_bare(BareFlow, user):
+    from django.core.exceptions import PermissionDenied
+    from viewflow.workflow.status import STATUS
+
+    process = BareFlow.start.run()
+    for _ in range(HUMAN_STEPS):
+        task = process.task_set.get(status=STATUS.NEW, flow_task_type="HUMAN")
+        with task.activation() as activation:  # the same shape as delegation_services.take_step
+            if not activation.flow_task.can_assign(user, activation.task):
+                raise PermissionDenied
+            activation.assign(user)
+            if not activation.flow_task.can_execute(user, activation.task):
+                raise PermissionDenied
+            activation.start(None)
+            activation.execute()
+    return process
+
+
+def main():
+    total = int(os.environ.get("BENCH_DELEGATIONS", "500"))
+    with tempfile.TemporaryDirectory() as workdir:
+        configure_django(workdir)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from viewflow.workflow.status import PROCESS
+
+        from competencies.models import Competency, HealthcareTask, Status
+
+        BareFlow = bare_flow()
+        people = cast(-(-total // PAS_PER_FAMILY))[:total]
+        task = HealthcareTask.objects.get(code="tracheostomy-suction")
+        run_delegation(*people[0], HealthcareTask.objects.get(code="nebuliser"))  # warm caches, not counted
+        run_bare(BareFlow, people[0][1])
+
+        figures = {"delegation": [0.0, 0], "bare": [0.0, 0]}
+        for recipient, parent, nurse, pa in people:
+            for name, run in (("bare", lambda: run_bare(BareFlow, parent)),
+                              ("delegation", lambda: run_delegation(recipient, parent, nurse, pa, task))):
+                connection.queries_log.clear()  # the log keeps 9,000 queries; the counts must not wrap
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    process = run()
+                    figures[name][0] += time.perf_counter() - started
+                figures[name][1] += len(queries.captured_queries)
+                process.refresh_from_db()
+                assert process.status == PROCESS.DONE if name == "bare" else process.competency.status == Status.SIGNED_OFF
+
+        signed = Competency.objects.filter(task=task, status=Status.SIGNED_OFF).count()
+        assert signed == total, signed
+        ms = {name: 1000 * seconds / total for name, (seconds, _) in figures.items()}
+        queries = {name: count / total for name, (_, count) in figures.items()}
+        result = {
+            "processes": total,
+            "database": connection.vendor,
+            "delegation_ms_per_process": round(ms["delegation"], 2),
+            "delegation_queries_per_process": round(queries["delegation"], 1),
+            "bare_ms_per_process": round(ms["bare"], 2),
+            "bare_queries_per_process": round(queries["bare"], 1),
+            "ratio_ms": round(ms["delegation"] / ms["bare"], 2),
+            "ratio_queries": round(queries["delegation"] / queries["bare"], 2),
+        }
+    for key, value in result.items():
+        print(f"{key}: {value}")
+    return result
+
+
+if __name__ == "__main__":
+    main()

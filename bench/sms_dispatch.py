@@ -1,0 +1,256 @@
+"""5,000 queued texts through the Twilio backend to a fake Twilio on loopback that answers 429 to
+5% and 500 to 5% of requests: messages per second against the configured rate, nothing lost,
+nothing sent twice.
+
+The real `twilio` client builds every request; a small HttpClient sends it to the loopback
+server instead of api.twilio.com. Real Celery runs the sends: an in-process worker (thread
+pool, in-memory broker), retries as ETA tasks, and a "beat" thread that runs the periodic
+job every 15 s and so races the workers for the same messages, as in production.
+
+Environment: BENCH_SMS_MESSAGES (5000), BENCH_SMS_RATE (100 per second), BENCH_SMS_WORKERS (8),
+BENCH_DATABASE_URL (default: a throwaway SQLite file; point it at a scratch PostgreSQL database
+to measure that — its tables are created and the data left behind).
+"""
+import json
+import multiprocessing
+import os
+import random
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+FAULTS = {429: 0.05, 500: 0.05}
+RETRY_BASE_SECONDS = 0.5  # production waits 10 s; the shape of the retries is the same
+
+
+# --- The fake Twilio (its own process, so it does not share our GIL) ------------------------------
+
+
+def serve_fake_twilio(port_queue, seed):
+    rng = random.Random(seed)
+    lock = threading.Lock()
+    stats = {"requests": 0, "by_status": {}, "accepted": {}, "times": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the real client gets from Twilio
+
+        def log_message(self, *args):
+            pass
+
+        def reply(self, status, payload):
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            with lock:
+                self.reply(200, stats)
+
+        def do_POST(self):
+            form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            text = form["Body"][0]
+            with lock:
+                stats["requests"] += 1
+                stats["times"].append(time.time())
+                roll = rng.random()
+                status = 429 if roll < FAULTS[429] else 500 if roll < FAULTS[429] + FAULTS[500] else 201
+                stats["by_status"][str(status)] = stats["by_status"].get(str(status), 0) + 1
+                if status == 201:
+                    stats["accepted"][text] = stats["accepted"].get(text, 0) + 1
+            if status == 429:
+                self.reply(429, {"code": 20429, "message": "Too Many Requests", "status": 429})
+            elif status == 500:
+                self.reply(500, {"code": 20500, "message": "Internal Server Error", "status": 500})
+            else:
+                self.reply(201, {"sid": "SM" + uuid.uuid4().hex, "status": "accepted", "to": form["To"][0], "body": text})
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def loopback_client(port):
+    import requests
+    from twilio.http import HttpClient
+    from twilio.http.response import Response
+
+    class LoopbackHttpClient(HttpClient):
+        """Twilio's requests, unchanged, sent to the fake on loopback; one HTTP session per worker thread."""
+
+        def __init__(self):
+            super().__init__(logger=None, is_async=False, timeout=10)
+            self.local = threading.local()
+
+        def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
+                    allow_redirects=False):
+            if not hasattr(self.local, "session"):
+                self.local.session = requests.Session()
+            url = url.replace("https://api.twilio.com", f"http://127.0.0.1:{port}", 1)
+            answer = self.local.session.request(method, url, params=params, data=data, headers=headers, auth=auth,
+                                                timeout=timeout or self.timeout, allow_redirects=allow_redirects)
+            return Response(answer.status_code, answer.text, answer.headers)
+
+    return LoopbackHttpClient()
+
+
+def fetch_stats(port):
+    import requests
+
+    return requests.get(f"http://127.0.0.1:{port}/", timeout=10).json()
+
+
+# --- The benchmark ---------------------------------------------------------------------------------
+
+
+def configure_django(workdir):
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="paworkflow.settings",
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
+        CELERY_TASK_ALWAYS_EAGER="0",
+        CELERY_BROKER_URL="memory://",
+        SMS_BACKEND="twilio",
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        TWILIO_AUTH_TOKEN="bench-token",
+        TWILIO_MESSAGING_SERVICE_SID="MG" + "0" * 32,
+        PUBLIC_BASE_URL="https://bench.invalid",
+        SECRET_KEY="bench-only-" + uuid.uuid4().hex,
+        LOG_LEVEL="ERROR",
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def main():
+    total = int(os.environ.get("BENCH_SMS_MESSAGES", "5000"))
+    rate = float(os.environ.get("BENCH_SMS_RATE", "100"))
+    workers = int(os.environ.get("BENCH_SMS_WORKERS", "8"))
+
+    ports = multiprocessing.get_context("fork").Queue()
+    server = multiprocessing.get_context("fork").Process(target=serve_fake_twilio, args=(ports, 2026), daemon=True)
+    server.start()
+    port = ports.get(timeout=10)
+    workdir = tempfile.mkdtemp(prefix="bench-sms-")
+    try:
+        configure_django(workdir)
+        return run(total=total, rate=rate, workers=workers, port=port)
+    finally:
+        server.terminate()
+
+
+def run(*, total, rate, workers, port):
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from notifications import send_sms
+    from notifications.backends import use_backend
+    from notifications.backends.twilio import TwilioBackend
+    from notifications.models import Message, Status
+    from notifications.services import send_due_messages
+    from paworkflow.celery import app
+
+    # kombu's in-memory transport polls once a second when a worker's prefetch is full; Redis
+    # (production) pushes instead, so poll often to measure our code rather than the poll.
+    app.conf.broker_transport_options = {"polling_interval": 0.005}
+    settings.SMS_RATE_PER_SECOND = rate
+    settings.SMS_RETRY_BASE_SECONDS = RETRY_BASE_SECONDS
+    Message.objects.filter(purpose="bench").delete()
+    run_id = uuid.uuid4().hex[:8]
+
+    with use_backend(TwilioBackend(http_client=loopback_client(port))):
+        started = time.monotonic()
+        with transaction.atomic():
+            for i in range(total):
+                send_sms(number=f"+447700900{i % 1000:03d}", purpose="bench", idempotency_key=f"bench:{run_id}:{i}",
+                         body=f"paworkflow: shift {i:05d} is offered. Reply YES {i:05d}. https://bench.invalid/rota/")
+        queued_in = time.monotonic() - started
+
+        stop = threading.Event()
+        beat_runs = []
+
+        def beat():
+            while not stop.wait(15):  # as often as beat runs it in production
+                beat_runs.append(send_due_messages())
+            connection.close()
+
+        with start_worker(app, pool="threads", concurrency=workers, perform_ping_check=False,
+                          loglevel="ERROR", shutdown_timeout=30):
+            started = time.monotonic()
+            threading.Thread(target=beat, daemon=True).start()
+            deadline = started + 240
+            while time.monotonic() < deadline:
+                if not Message.objects.filter(purpose="bench", status__in=[Status.QUEUED, Status.SENDING]).exists():
+                    break
+                time.sleep(0.25)
+            elapsed = time.monotonic() - started
+            stop.set()
+
+    stats = fetch_stats(port)
+    rows = dict(Message.objects.filter(purpose="bench").values_list("idempotency_key", "status"))
+    accepted = stats["accepted"]
+    sent = sum(1 for s in rows.values() if s == Status.SENT)
+    lost = total - sum(1 for i in range(total) if accepted.get(_body(i)))
+    duplicated = sum(count - 1 for count in accepted.values() if count > 1)
+    times = sorted(stats["times"])
+    busiest = _busiest_second(times)
+    span = (times[-1] - times[0]) if len(times) > 1 else 0
+
+    figures = {
+        "messages": total,
+        "workers (Celery threads)": workers,
+        "configured rate (requests/s per sender)": rate,
+        "queued in (s)": round(queued_in, 2),
+        "all sent in (s)": round(elapsed, 2),
+        "messages/s achieved": round(total / elapsed, 1),
+        "API requests/s achieved": round(len(times) / span, 1) if span else 0,
+        "busiest 1 s window (requests)": busiest,
+        "API requests": stats["requests"],
+        "answered 429": stats["by_status"].get("429", 0),
+        "answered 500": stats["by_status"].get("500", 0),
+        "retries": stats["requests"] - total,
+        "periodic-job sends queued (raced the workers)": sum(beat_runs),
+        "rows sent": sent,
+        "rows failed": sum(1 for s in rows.values() if s == Status.FAILED),
+        "lost": lost,
+        "duplicated": duplicated,
+        "database": connection.vendor,
+    }
+    if sent != total:
+        unfinished = Message.objects.filter(purpose="bench").exclude(status=Status.SENT)
+        print("not sent:", list(unfinished.values_list("status", "attempts", "last_error")[:10]))
+    print(json.dumps(figures, indent=2))
+    assert lost == 0, f"{lost} texts never reached Twilio"
+    assert duplicated == 0, f"{duplicated} texts reached Twilio twice"
+    assert sent == total, f"only {sent} of {total} rows are sent"
+    # The pace books one moment per request, 1/rate apart; a second can hold rate + 1 of them.
+    assert busiest <= rate + 1, f"{busiest} requests in one second at a rate of {rate}/s"
+    return figures
+
+
+def _body(i):
+    return f"paworkflow: shift {i:05d} is offered. Reply YES {i:05d}. https://bench.invalid/rota/"
+
+
+def _busiest_second(times):
+    busiest, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= 1:
+            start += 1
+        busiest = max(busiest, end - start + 1)
+    return busiest
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))

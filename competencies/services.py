@@ -1,0 +1,398 @@
+"""Everything that changes a competency: training, assessment, sign-off, renewal, suspension,
+revocation and expiry. Each function is one transaction that writes its record row, the
+competency's new status, and an audit row; lapses send `competency_lapsed` and text the PA
+and the budget holder.
+"""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+import notifications
+from care.models import Membership, Role
+from care.permissions import can
+from care.services import person_name, record_audit
+
+from .models import (
+    LIVE_STATUSES,
+    Assessment,
+    Competency,
+    CompetencyEvent,
+    Outcome,
+    Reminder,
+    SignOff,
+    Status,
+    TrainingRecord,
+)
+from .signals import competency_lapsed
+
+# A clinical rule: after the third failed observed assessment the delegation ends as
+# "not competent"; a new delegation must be requested to try again.
+MAX_ASSESSMENT_ATTEMPTS = 3
+REMINDER_DAYS = (28, 7)
+CLINICAL = "act_clinically"
+
+
+def _require_clinician(actor, recipient):
+    if not can(actor, CLINICAL, recipient):
+        raise PermissionDenied("Only a clinician in this person's circle may do this.")
+
+
+def _lock(competency):
+    return Competency.objects.select_for_update().select_related("task", "recipient", "pa").get(pk=competency.pk)
+
+
+def check_delegable(task):
+    """The catalogue's rule: some tasks stay with a registered professional and are never delegated."""
+    if not task.delegable:
+        raise ValidationError(
+            f"“{task.name}” cannot be delegated to a PA: it must stay with a registered professional."
+        )
+
+
+def add_days_local(at, days):
+    """`days` calendar days later at the same wall-clock time in Europe/London (clock changes handled)."""
+    return timezone.localtime(at) + datetime.timedelta(days=days)
+
+
+def supervised_practices_done(competency):
+    total = competency.training_records.aggregate(n=Sum("supervised_practices"))["n"]
+    return total or 0
+
+
+def failed_attempts(competency):
+    return competency.assessments.filter(outcome=Outcome.FAILED).count()
+
+
+@transaction.atomic
+def start_training(*, pa, recipient, task, actor):
+    """The competency record a delegation trains towards (status in training); reused if already open."""
+    check_delegable(task)
+    existing = Competency.objects.live().filter(pa=pa, recipient=recipient, task=task).first()
+    if existing:
+        if existing.status != Status.IN_TRAINING:
+            raise ValidationError(
+                f"{person_name(pa)} already has a {existing.get_status_display().lower()} record for this task."
+            )
+        return existing
+    competency = Competency.objects.create(pa=pa, recipient=recipient, task=task, status=Status.IN_TRAINING)
+    CompetencyEvent.objects.create(competency=competency, status=Status.IN_TRAINING, actor=actor, reason="Delegation agreed")
+    record_audit(
+        actor=actor, recipient=recipient, action="competency.training_started",
+        summary=f"{person_name(pa)} starts training in {task.name}",
+    )
+    return competency
+
+
+@transaction.atomic
+def record_training(
+    *, competency, trainer, trained_on, method, materials="", supervised_practices=0, notes=""
+):
+    competency = _lock(competency)
+    _require_clinician(trainer, competency.recipient)
+    if competency.status != Status.IN_TRAINING:
+        raise ValidationError("Training can only be recorded while the PA is in training for this task.")
+    if trained_on > timezone.localdate():
+        raise ValidationError({"trained_on": "Training cannot be recorded for a future date."})
+    if supervised_practices < 0:
+        raise ValidationError({"supervised_practices": "Cannot be negative."})
+    record = TrainingRecord.objects.create(
+        competency=competency, trainer=trainer, trained_on=trained_on, method=method,
+        materials=materials, supervised_practices=supervised_practices, notes=notes,
+    )
+    record_audit(
+        actor=trainer, recipient=competency.recipient, action="competency.training_recorded",
+        summary=f"Training of {person_name(competency.pa)} in {competency.task.name} on {trained_on:%d %b %Y}",
+    )
+    return record
+
+
+@transaction.atomic
+def record_assessment(*, competency, assessor, assessed_on, results, notes=""):
+    """`results` maps each of the task's criteria to True (met) or False. The outcome follows:
+    competent only when every criterion is met. The third failure ends the training."""
+    competency = _lock(competency)
+    _require_clinician(assessor, competency.recipient)
+    task = competency.task
+    if competency.status != Status.IN_TRAINING:
+        raise ValidationError("Only a PA in training can be assessed.")
+    done = supervised_practices_done(competency)
+    if done < task.supervised_practices_required:
+        raise ValidationError(
+            f"{done} of {task.supervised_practices_required} supervised practices recorded: "
+            "record more training before the assessment."
+        )
+    if set(results) != set(task.criteria):
+        raise ValidationError("Every assessment criterion must be marked met or not met.")
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "An assessment cannot be dated in the future."})
+    passed = all(results[c] for c in task.criteria)
+    assessment = Assessment.objects.create(
+        competency=competency, assessor=assessor, assessed_on=assessed_on,
+        results=[{"criterion": c, "passed": bool(results[c])} for c in task.criteria],
+        outcome=Outcome.PASSED if passed else Outcome.FAILED, notes=notes,
+    )
+    if passed:
+        _set_status(competency, Status.ASSESSED, actor=assessor, reason="Assessed as competent")
+    elif failed_attempts(competency) >= MAX_ASSESSMENT_ATTEMPTS:
+        _set_status(
+            competency, Status.REVOKED, actor=assessor,
+            reason=f"Not competent after {MAX_ASSESSMENT_ATTEMPTS} assessments",
+        )
+    record_audit(
+        actor=assessor, recipient=competency.recipient, action="competency.assessed",
+        summary=f"{person_name(competency.pa)} assessed in {task.name}: {assessment.get_outcome_display()}",
+    )
+    return assessment
+
+
+@transaction.atomic
+def sign_off(*, competency, actor, notes="", at=None):
+    """The clinician's sign-off: the competency becomes valid for the task's review interval."""
+    competency = _lock(competency)
+    _require_clinician(actor, competency.recipient)
+    if competency.status != Status.ASSESSED:
+        raise ValidationError("Only a competency assessed as competent can be signed off.")
+    at = at or timezone.now()
+    assessment = competency.assessments.filter(outcome=Outcome.PASSED).order_by("-recorded_at").first()
+    record = _write_sign_off(competency, SignOff.Kind.INITIAL, actor, at, notes, assessment)
+    record_audit(
+        actor=actor, recipient=competency.recipient, action="competency.signed_off",
+        summary=f"{person_name(competency.pa)} signed off for {competency.task.name} "
+        f"until {timezone.localtime(record.valid_until):%d %b %Y}",
+    )
+    return record
+
+
+@transaction.atomic
+def renew(*, competency, actor, notes="", at=None):
+    """Renewal after review: a new sign-off row; the validity starts again from now."""
+    competency = _lock(competency)
+    _require_clinician(actor, competency.recipient)
+    at = at or timezone.now()
+    if competency.status != Status.SIGNED_OFF or competency.valid_until <= at:
+        raise ValidationError("Only a signed-off, unexpired competency can be renewed.")
+    record = _write_sign_off(competency, SignOff.Kind.RENEWAL, actor, at, notes, None)
+    record_audit(
+        actor=actor, recipient=competency.recipient, action="competency.renewed",
+        summary=f"{person_name(competency.pa)} renewed for {competency.task.name} "
+        f"until {timezone.localtime(record.valid_until):%d %b %Y}",
+    )
+    return record
+
+
+def _write_sign_off(competency, kind, actor, at, notes, assessment):
+    valid_until = add_days_local(at, competency.task.review_interval_days)
+    record = SignOff.objects.create(
+        competency=competency, kind=kind, signed_off_by=actor, signed_off_at=at,
+        assessment=assessment, valid_from=at, valid_until=valid_until, notes=notes,
+    )
+    competency.signed_off_by = actor
+    competency.signed_off_at = at
+    competency.valid_from = at
+    competency.valid_until = valid_until
+    competency.status = Status.SIGNED_OFF
+    competency.status_changed_at = at
+    competency.save(update_fields=[
+        "signed_off_by", "signed_off_at", "valid_from", "valid_until", "status", "status_changed_at",
+    ])
+    CompetencyEvent.objects.create(
+        competency=competency, status=Status.SIGNED_OFF, actor=actor, at=at, reason=record.get_kind_display()
+    )
+    return record
+
+
+def _reason_required(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason: it is kept with the record."})
+    return reason
+
+
+@transaction.atomic
+def suspend(*, competency, actor, reason):
+    competency = _lock(competency)
+    _require_clinician(actor, competency.recipient)
+    reason = _reason_required(reason)
+    if competency.status != Status.SIGNED_OFF:
+        raise ValidationError("Only a signed-off competency can be suspended.")
+    return _lapse(competency, Status.SUSPENDED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def reinstate(*, competency, actor, reason):
+    """Lift a suspension. The original validity still applies; an expired one cannot come back."""
+    competency = _lock(competency)
+    _require_clinician(actor, competency.recipient)
+    reason = _reason_required(reason)
+    if competency.status != Status.SUSPENDED:
+        raise ValidationError("Only a suspended competency can be reinstated.")
+    if competency.valid_until <= timezone.now():
+        raise ValidationError("This competency has passed its review date: renew it through a new delegation.")
+    event = _set_status(competency, Status.SIGNED_OFF, actor=actor, reason=reason)
+    record_audit(
+        actor=actor, recipient=competency.recipient, action="competency.reinstated",
+        summary=f"{person_name(competency.pa)} reinstated for {competency.task.name}: {reason}",
+    )
+    _tell_pa_and_budget_holders(competency, event)
+    return event
+
+
+@transaction.atomic
+def revoke(*, competency, actor, reason):
+    """Withdraw a signed-off (or suspended) competency at once. Training in progress ends
+    through its delegation instead (a failed assessment, or the PA leaving the circle)."""
+    competency = _lock(competency)
+    _require_clinician(actor, competency.recipient)
+    reason = _reason_required(reason)
+    if competency.status not in (Status.SIGNED_OFF, Status.SUSPENDED):
+        raise ValidationError("Only a signed-off or suspended competency can be revoked.")
+    return _lapse(competency, Status.REVOKED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def revoke_all_for_member(*, pa, recipient, actor, reason):
+    """The PA left the circle: every live competency of theirs for this person ends."""
+    events = []
+    for competency in Competency.objects.live().filter(pa=pa, recipient=recipient).order_by("pk"):
+        competency = _lock(competency)
+        if competency.status in LIVE_STATUSES:
+            events.append(_lapse(competency, Status.REVOKED, actor=actor, reason=reason))
+    return events
+
+
+@transaction.atomic
+def expire(*, competency, now=None):
+    """Mark one competency expired if its validity has run out. Returns the event, or None."""
+    now = now or timezone.now()
+    claimed = Competency.objects.due_to_expire(now).filter(pk=competency.pk).update(
+        status=Status.EXPIRED, status_changed_at=now
+    )
+    if claimed != 1:
+        return None  # renewed, revoked, not yet due, or another worker got there first
+    competency = Competency.objects.select_related("task", "recipient", "pa").get(pk=competency.pk)
+    previous = Status.SIGNED_OFF  # due_to_expire only matches signed-off or suspended ones
+    return _after_lapse(competency, previous, Status.EXPIRED, actor=None, reason="Review date passed", at=now)
+
+
+def expire_due(*, now=None, batch=500):
+    """Periodic: every competency past its review date becomes expired. Safe to run twice or in parallel:
+    each row is claimed with a conditional update before anything is written or sent."""
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        ids = list(Competency.objects.due_to_expire(now).order_by("valid_until").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return expired
+        for pk in ids:
+            with transaction.atomic():
+                expired += expire(competency=Competency(pk=pk), now=now) is not None
+        if len(ids) < batch:
+            return expired
+
+
+def send_expiry_reminders(*, now=None):
+    """Periodic: text the PA and the budget holder 28 and 7 days before a competency expires.
+
+    Each reminder is claimed by inserting a `Reminder` row (unique per competency, expiry and
+    interval), so running twice, or on two machines, sends nothing twice.
+    """
+    now = now or timezone.now()
+    sent = 0
+    windows = {28: (now + datetime.timedelta(days=7), now + datetime.timedelta(days=28)), 7: (now, now + datetime.timedelta(days=7))}
+    for days in REMINDER_DAYS:
+        low, high = windows[days]
+        already = Reminder.objects.filter(
+            competency=OuterRef("pk"), days_before=days, valid_until=OuterRef("valid_until")
+        )
+        due = (
+            Competency.objects.signed_off()
+            .filter(valid_until__gt=low, valid_until__lte=high)
+            .exclude(Exists(already))
+            .select_related("recipient", "pa")
+            .order_by("valid_until")
+        )
+        for competency in due:
+            with transaction.atomic():
+                _, created = Reminder.objects.get_or_create(
+                    competency=competency, days_before=days, valid_until=competency.valid_until
+                )
+                if not created:
+                    continue  # another worker got there first
+                due_on = timezone.localtime(competency.valid_until)
+                body = (
+                    f"paworkflow: record {reference(competency)} is due for review by {due_on:%d %b %Y}. "
+                    f"Details: {_link(competency)}"
+                )
+                for user in _pa_and_budget_holders(competency):
+                    notifications.send_sms(
+                        user=user, body=body, purpose="competency_reminder", recipient=competency.recipient,
+                        idempotency_key=f"competency-{competency.pk}-expiry-{due_on:%Y%m%d%H%M}-{days}d-{user.pk}",
+                    )
+                sent += 1
+    return sent
+
+
+def _set_status(competency, status, *, actor, reason, at=None):
+    at = at or timezone.now()
+    competency.status = status
+    competency.status_changed_at = at
+    competency.save(update_fields=["status", "status_changed_at"])
+    return CompetencyEvent.objects.create(competency=competency, status=status, actor=actor, at=at, reason=reason)
+
+
+def _lapse(competency, status, *, actor, reason):
+    previous = competency.status
+    at = timezone.now()
+    competency.status = status
+    competency.status_changed_at = at
+    competency.save(update_fields=["status", "status_changed_at"])
+    return _after_lapse(competency, previous, status, actor=actor, reason=reason, at=at)
+
+
+def _after_lapse(competency, previous, status, *, actor, reason, at):
+    event = CompetencyEvent.objects.create(competency=competency, status=status, actor=actor, at=at, reason=reason)
+    record_audit(
+        actor=actor, recipient=competency.recipient, action=f"competency.{status}",
+        summary=f"{person_name(competency.pa)} — {competency.task.name}: {Status(status).label.lower()}. {reason}",
+    )
+    if previous in (Status.SIGNED_OFF, Status.SUSPENDED):
+        # only a competency that could cover a shift "lapses" for the rota
+        competency_lapsed.send(sender=Competency, competency=competency, reason=str(status))
+        _tell_pa_and_budget_holders(competency, event)
+    return event
+
+
+def reference(competency):
+    return f"C{competency.pk}"
+
+
+def _link(competency):
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("competencies:detail", args=[competency.pk])
+
+
+def _pa_and_budget_holders(competency):
+    holders = (
+        Membership.objects.active()
+        .filter(recipient=competency.recipient, role=Role.BUDGET_HOLDER)
+        .exclude(user=competency.pa)
+        .select_related("user")
+    )
+    return [competency.pa, *sorted({m.user for m in holders}, key=lambda u: u.pk)]
+
+
+def _tell_pa_and_budget_holders(competency, event):
+    # No task name or clinical words in a text: a reference and a link.
+    body = (
+        f"paworkflow: record {reference(competency)} is now {event.get_status_display().lower()}. "
+        f"Details: {_link(competency)}"
+    )
+    for user in _pa_and_budget_holders(competency):
+        notifications.send_sms(
+            user=user, body=body, purpose="competency_change", recipient=competency.recipient,
+            idempotency_key=f"competency-event-{event.pk}-{user.pk}",
+        )

@@ -1,0 +1,67 @@
+"""The competency matrix, one competency's record, and the clinician's suspend/revoke/reinstate."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from care.permissions import VIEW, can, recipient_permission_required, require_object_permission
+
+from . import queries, services
+from .forms import ReasonForm
+from .models import Competency
+
+
+@recipient_permission_required(VIEW)
+def matrix(request, recipient):
+    pas, rows = queries.matrix(recipient)
+    return render(request, "competencies/matrix.html", {
+        "recipient": recipient, "pas": pas, "rows": rows,
+        "may_request": can(request.user, "manage_rota", recipient) or can(request.user, "act_clinically", recipient),
+    })
+
+
+def _competency(request, competency_pk, codename=VIEW):
+    competency = get_object_or_404(Competency.objects.select_related("recipient", "task", "pa"), pk=competency_pk)
+    require_object_permission(request.user, codename, competency.recipient)
+    return competency
+
+
+@login_required
+def detail(request, competency_pk):
+    competency = _competency(request, competency_pk)
+    return render(request, "competencies/detail.html", {
+        "competency": competency,
+        "sign_offs": competency.sign_offs.select_related("signed_off_by"),
+        "events": competency.events.select_related("actor"),
+        "training": competency.training_records.select_related("trainer"),
+        "assessments": competency.assessments.select_related("assessor"),
+        "is_clinician": can(request.user, "act_clinically", competency.recipient),
+        "form": ReasonForm(),
+    })
+
+
+def _status_action(service, done_message):
+    @login_required
+    @require_POST
+    def view(request, competency_pk):
+        competency = _competency(request, competency_pk, "act_clinically")
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                service(competency=competency, actor=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, done_message)
+        else:
+            messages.error(request, "Give a reason: it is kept with the record.")
+        return redirect("competencies:detail", competency.pk)
+
+    view.__name__ = service.__name__
+    return view
+
+
+suspend = _status_action(services.suspend, "Suspended. The PA and the budget holder have been told.")
+revoke = _status_action(services.revoke, "Revoked. The PA and the budget holder have been told.")
+reinstate = _status_action(services.reinstate, "Reinstated. The PA and the budget holder have been told.")

@@ -1,0 +1,39 @@
+"""Read-only admin: texts, opt-outs and replies are records of what happened, changed only by services."""
+from django.contrib import admin
+
+from .models import InboundMessage, Message, OptOut
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "masked_to", "user", "recipient", "purpose", "status", "attempts", "segments"]
+    list_filter = ["status", "purpose", "encoding"]
+    list_select_related = ["user", "recipient"]
+    search_fields = ["to", "provider_id", "idempotency_key", "user__username"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OptOut)
+class OptOutAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["number"]
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "from_number", "user", "keyword", "body", "reply"]
+    list_filter = ["keyword"]
+    list_select_related = ["user"]
+    search_fields = ["from_number", "provider_id", "user__username"]

@@ -1,0 +1,103 @@
+"""What a text body costs (encoding and segments) and what it may say.
+
+One character outside GSM-7 turns the whole text into UCS-2, which more than halves
+what fits in a segment, so `clean()` swaps the usual culprits (non-breaking spaces,
+curly quotes, dashes, as healthchecks' transports do) for plain equivalents first.
+"""
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+MAX_SEGMENTS = 2
+
+# GSM 03.38: the basic table (one septet each) and the extension table (escape + char: two).
+GSM7_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = set("\f^{}\\[~]|€")
+
+PLAIN = str.maketrans(
+    {
+        "\u00a0": " ",  # no-break space
+        "\u202f": " ",  # narrow no-break space (Django's date formats use it)
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
+
+# The minimal-data rule: no diagnosis or delegated task in a text, only a code and a link.
+CLINICAL_WORDS = re.compile(
+    r"\b(insulin|enoxaparin|inject\w*|nebuli[sz]er\w*|trache\w*|suction\w*|peg|enteral|gastrostomy|"
+    r"glucose|midazolam|epilep\w*|seizure\w*|catheter\w*|oxygen|diabet\w*|diagnos\w*|medication\w*)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    encoding: str  # "GSM-7" or "UCS-2"
+    segments: int
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+
+
+def clean(body):
+    return str(body).translate(PLAIN).strip()
+
+
+def is_gsm7(body):
+    return all(ch in GSM7_BASIC or ch in GSM7_EXTENDED for ch in body)
+
+
+def _count_segments(sizes, single, multi):
+    """Characters (each `size` units, never split between segments) packed into segments."""
+    total = sum(sizes)
+    if total <= single:
+        return 1 if total else 0
+    segments, used = 1, 0
+    for size in sizes:
+        if used + size > multi:
+            segments, used = segments + 1, 0
+        used += size
+    return segments
+
+
+def shape(body):
+    """Encoding and number of segments of `body` as it would be sent (after `clean`)."""
+    body = clean(body)
+    if is_gsm7(body):
+        sizes = [2 if ch in GSM7_EXTENDED else 1 for ch in body]
+        return Shape("GSM-7", _count_segments(sizes, 160, 153), sum(sizes))
+    sizes = [2 if ord(ch) > 0xFFFF else 1 for ch in body]  # astral characters are surrogate pairs
+    return Shape("UCS-2", _count_segments(sizes, 70, 67), sum(sizes))
+
+
+def validate_body(body):
+    """Raise ValidationError unless the cleaned body is short, non-empty and free of clinical words."""
+    body = clean(body)
+    if not body:
+        raise ValidationError("A text needs a body.", code="sms_empty")
+    found = CLINICAL_WORDS.search(body)
+    if found:
+        raise ValidationError(
+            "Texts must not name a condition, medicine or task (found %(word)r): send a code and a link instead.",
+            code="sms_clinical",
+            params={"word": found.group(0)},
+        )
+    s = shape(body)
+    if s.segments > MAX_SEGMENTS:
+        limit = 306 if s.encoding == "GSM-7" else 134
+        raise ValidationError(
+            "This text needs %(segments)d segments (%(encoding)s); keep it to %(max)d, about %(limit)d characters.",
+            code="sms_too_long",
+            params={"segments": s.segments, "encoding": s.encoding, "max": MAX_SEGMENTS, "limit": limit},
+        )
+    return s

@@ -1,0 +1,37 @@
+"""The respite section of everyone's home page: hours about to expire, requests to approve."""
+from django.urls import reverse
+from django.utils import timezone
+
+from care import home
+from care.services import person_name
+
+from .access import approvable_bookings
+from .ledger import hours_text
+from .queries import expiring_for_carer
+
+URGENT_DAYS = 7
+
+
+@home.register("Respite hours")
+def respite_attention(user, recipients):
+    today = timezone.localdate()
+    items = []
+    for booking in approvable_bookings(user).filter(account__recipient__in=recipients).select_related(
+        "account__carer", "account__recipient"
+    ):
+        account = booking.account
+        items.append(home.Attention(
+            title=f"{person_name(account.carer)} asks for respite for {account.recipient} ({booking.reference})",
+            detail=f"{timezone.localtime(booking.start):%a %d %b %H:%M}–{timezone.localtime(booking.end):%H:%M}, "
+            f"{hours_text(booking.hours)}: approve or decline",
+            url=reverse("respite:account", args=[account.pk]),
+            urgent=True,
+        ))
+    for account, expires_on, hours in expiring_for_carer(user, recipients, today=today):
+        items.append(home.Attention(
+            title=f"{hours_text(hours)} of respite for {account.recipient} expire on {expires_on:%d %b %Y}",
+            detail="Book cover before then, or the hours are lost.",
+            url=reverse("respite:account", args=[account.pk]),
+            urgent=(expires_on - today).days <= URGENT_DAYS,
+        ))
+    return items

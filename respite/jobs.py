@@ -1,0 +1,25 @@
+"""The respite periodic jobs: each is idempotent and safe to run on two machines at once."""
+from paworkflow.periodic import every
+
+from . import services
+
+
+@every(900)
+def settle_respite_accounts():
+    """Credit each begun period's allowance, trim carry-over, expire old hours."""
+    settled = 0
+    for account in services.accounts_due():
+        services.settle_account(account=account)
+        settled += 1
+    return settled
+
+
+@every(3600)
+def remind_expiring_respite_hours():
+    return services.send_expiry_reminders()
+
+
+@every(300)
+def tidy_respite_bookings():
+    """Give hours back for respite shifts cancelled on the rota, and for requests never approved in time."""
+    return {"released": services.release_cancelled_shifts(), "declined": services.decline_stale_requests()}

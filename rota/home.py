@@ -1,0 +1,40 @@
+"""The rota's section on everyone's home page: shifts needing cover, offers waiting, my next shifts."""
+from django.urls import reverse
+from django.utils import timezone
+
+from care.home import Attention, register
+from care.permissions import recipients_for
+
+from .models import Shift
+from .queries import offers_waiting_for
+from .templatetags.rota_tags import shift_times
+
+
+def _label(shift, with_person):
+    local = timezone.localtime(shift.start)
+    who = f"{shift.recipient.display_name}: " if with_person else ""
+    return f"{who}{local:%a %d %b} {shift_times(shift)}"
+
+
+@register("Rota")
+def rota_attention(user, recipients):
+    items = []
+    managed = recipients_for(user, "manage_rota").filter(pk__in=[r.pk for r in recipients])
+    for shift in Shift.objects.needing_cover().filter(recipient__in=managed).select_related("recipient")[:10]:
+        items.append(Attention(
+            title=f"Needs cover — {_label(shift, True)}", detail=shift.cover_reason,
+            url=reverse("rota:shift", args=[shift.pk]), urgent=True,
+        ))
+    open_count = Shift.objects.open().filter(recipient__in=managed).count()
+    if open_count:
+        items.append(Attention(title=f"{open_count} open shift(s) without a PA",
+                               url=reverse("rota:week", args=[managed.first().pk]) if managed.count() == 1 else ""))
+    worked = recipients_for(user, "work_shifts")
+    for shift in offers_waiting_for(user, worked)[:5]:
+        items.append(Attention(title=f"Shift offered to you — {_label(shift, True)}",
+                               url=reverse("rota:shift", args=[shift.pk]), urgent=False))
+    upcoming = Shift.objects.booked_for(user).upcoming().filter(recipient__in=worked, needs_cover=False)
+    for shift in upcoming.select_related("recipient")[:3]:
+        items.append(Attention(title=f"Your next shift — {_label(shift, True)}",
+                               url=reverse("rota:shift", args=[shift.pk])))
+    return items

@@ -1,0 +1,254 @@
+"""Shifts of PA cover for one person, offers of open shifts by text, and the per-rota change log
+that live pages replay from."""
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from care.models import CareRecipient
+
+HOUR = Decimal(3600)
+
+
+class ShiftQuerySet(models.QuerySet):
+    def live(self):
+        """Shifts that still count: not cancelled."""
+        return self.exclude(status=Shift.Status.CANCELLED)
+
+    def overlapping(self, start, end):
+        """Shifts that share any moment with [start, end); touching ends do not overlap."""
+        return self.filter(start__lt=end, end__gt=start)
+
+    def working(self):
+        """Shifts a PA is booked on (confirmed) or has worked (completed)."""
+        return self.filter(status__in=[Shift.Status.CONFIRMED, Shift.Status.COMPLETED])
+
+    def booked_for(self, pa):
+        """The PA's working shifts across every person they work for."""
+        return self.working().filter(pa=pa)
+
+    def upcoming(self, now=None):
+        return self.filter(end__gt=now or timezone.now())
+
+    def needing_cover(self, now=None):
+        """Future shifts nobody can work: flagged by a lapsed competency or a departing PA."""
+        return self.upcoming(now).filter(needs_cover=True).exclude(status=Shift.Status.CANCELLED)
+
+    def open(self, now=None):
+        """Future shifts without a PA that are still being planned or offered."""
+        return self.upcoming(now).filter(pa__isnull=True, status__in=[Shift.Status.DRAFT, Shift.Status.OFFERED])
+
+    def in_week(self, monday):
+        """Shifts starting in the local week that begins on `monday` (a date)."""
+        from .queries import local_midnight
+
+        start = local_midnight(monday)
+        return self.filter(start__gte=start, start__lt=local_midnight(monday, days=7))
+
+    def for_cards(self):
+        """Everything `_shift_card.html` shows, in a fixed number of queries."""
+        return self.select_related("pa", "recipient").prefetch_related("tasks").annotate(
+            offered_count=models.Count(
+                "offers__recipients", filter=Q(offers__closed_at__isnull=True), distinct=True
+            ),
+            declined_count=models.Count(
+                "offers__responses",
+                filter=Q(offers__closed_at__isnull=True, offers__responses__answer="no"),
+                distinct=True,
+            ),
+        )
+
+
+class Shift(models.Model):
+    class Kind(models.TextChoices):
+        DAY = "day", "Day"
+        WAKING_NIGHT = "waking_night", "Waking night"
+        SLEEP_IN = "sleep_in", "Sleep-in"
+        RESPITE = "respite", "Respite"
+        HOSPITAL = "hospital", "Hospital"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OFFERED = "offered", "Offered"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="shifts")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DAY)
+    tasks = models.ManyToManyField("competencies.HealthcareTask", blank=True, related_name="shifts",
+                                   help_text="Delegated healthcare tasks the PA on this shift must be competent in")
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="shifts", verbose_name="PA")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    needs_cover = models.BooleanField(default=False)
+    cover_reason = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    # Optimistic lock: every saved change adds one; a change based on an older number is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        indexes = [
+            models.Index(fields=["recipient", "start"]),
+            models.Index(fields=["pa", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["confirmed", "completed"]) | Q(pa__isnull=False),
+                name="confirmed_shift_has_pa",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(pa__isnull=True), name="offered_shift_is_open"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="shift_version_positive"),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.get_kind_display()} {local:%a %d %b %H:%M} for {self.recipient}"
+
+    @property
+    def hours(self):
+        """Elapsed hours, so a night across a clock change is 7 or 9 hours, not 8."""
+        # In UTC: Python subtracts two datetimes sharing a tzinfo by wall clock, which would
+        # make 22:00-08:00 ten hours on both clock-change nights.
+        elapsed = self.end.astimezone(datetime.timezone.utc) - self.start.astimezone(datetime.timezone.utc)
+        return Decimal(elapsed.total_seconds()) / HOUR
+
+    @property
+    def is_open(self):
+        return self.pa_id is None and self.status in (self.Status.DRAFT, self.Status.OFFERED)
+
+    @property
+    def is_active(self):
+        return self.status not in (self.Status.CANCELLED, self.Status.COMPLETED)
+
+
+def new_offer_code():
+    return f"{secrets.randbelow(900000) + 100000}"
+
+
+class Offer(models.Model):
+    """One round of texting an open shift to the eligible PAs; its code is what they reply with."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="offers")
+    code = models.CharField(max_length=6, default=new_offer_code)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A code means one open offer, so "YES 482113" cannot be ambiguous.
+            models.UniqueConstraint(fields=["code"], condition=Q(closed_at__isnull=True), name="open_offer_code_unique"),
+            models.UniqueConstraint(fields=["shift"], condition=Q(closed_at__isnull=True), name="one_open_offer_per_shift"),
+        ]
+
+    def __str__(self):
+        return f"Offer {self.code} for {self.shift}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class OfferRecipient(models.Model):
+    """A PA who was eligible when the shift was offered (and whether a text went to them)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="recipients")
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_offers")
+    texted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["offer", "pa"], name="offer_recipient_once")]
+
+
+class OfferResponse(models.Model):
+    """Append-only: every YES or NO a PA gave to an offer, by text or on the page, and what came of it."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Got the shift"
+        TOO_LATE = "too_late", "Already taken"
+        REFUSED = "refused", "Could not be confirmed"
+        DECLINED = "declined", "Declined"
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text"
+        PAGE = "page", "Page"
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="responses")
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=3, choices=Answer.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    channel = models.CharField(max_length=4, choices=Channel.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Offer responses are append-only.")
+        super().save(*args, **kwargs)
+
+
+class RotaSequence(models.Model):
+    """The per-rota change counter, incremented under a row lock in the changing transaction."""
+
+    recipient = models.OneToOneField(CareRecipient, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="rota_sequence")
+    last = models.PositiveBigIntegerField(default=0)
+
+
+class RotaChange(models.Model):
+    """What each numbered change looked like when it was made, so a reconnecting page can replay it."""
+
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="rota_changes")
+    seq = models.PositiveBigIntegerField()
+    shift = models.ForeignKey(Shift, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["recipient", "seq"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "seq"], name="one_change_per_seq")]
+
+
+class CalendarFeed(models.Model):
+    """A PA's private iCal address. Revoking it ends the feed at once; a new one gets a new token."""
+
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pa"], condition=Q(revoked_at__isnull=True), name="one_live_feed_per_pa"),
+        ]
+
+    def __str__(self):
+        return f"Calendar feed for {self.pa}"

@@ -1,0 +1,284 @@
+"""Reads with intent: local weeks, who may take a shift, what it costs, the budget for a period."""
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from care.models import Membership, PersonalHealthBudget, Role
+
+from .models import Shift
+
+PENNY = Decimal("0.01")
+REST_HOURS = 11
+WEEK_HOURS_LIMIT = Decimal(48)
+# Warn when the plan reaches this share of the budget, so the warning comes before the overspend.
+BUDGET_WARNING_SHARE = Decimal("0.90")
+
+
+# --- Local time -------------------------------------------------------------------
+
+
+def london():
+    return timezone.get_default_timezone()
+
+
+def local_midnight(day, days=0):
+    """The aware instant a local (Europe/London) day starts; zoneinfo handles the clock changes."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(0), tzinfo=london())
+
+
+def monday_of(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def parse_week(value, default=None):
+    """The Monday of the week named by an ISO date in the query string (any day of it will do)."""
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        day = default or timezone.localdate()
+    return monday_of(day)
+
+
+def local_instant(day, time):
+    """An aware datetime for a wall-clock time in London, or None if the clocks skip it (spring forward).
+
+    An ambiguous time in October (it happens twice) is taken as its first occurrence (BST).
+    """
+    naive = datetime.datetime.combine(day, time)
+    aware = naive.replace(tzinfo=london())
+    round_trip = aware.astimezone(datetime.timezone.utc).astimezone(london()).replace(tzinfo=None)
+    return aware if round_trip == naive else None
+
+
+def week_days(monday):
+    return [monday + datetime.timedelta(days=i) for i in range(7)]
+
+
+# --- The rota page and "my shifts" --------------------------------------------------
+
+
+def rota_week(recipient, monday):
+    """Days of the week, each with its shifts in start order (a shift belongs to the day it starts)."""
+    shifts = Shift.objects.filter(recipient=recipient).in_week(monday).for_cards()
+    by_day = {day: [] for day in week_days(monday)}
+    for shift in shifts:
+        by_day[timezone.localdate(shift.start)].append(shift)
+    return list(by_day.items())
+
+
+def my_shifts(user, recipients, now=None):
+    """The PA's upcoming shifts across every person they work for (only circles they are still in)."""
+    return (
+        Shift.objects.upcoming(now)
+        .filter(pa=user, recipient__in=recipients)
+        .exclude(status=Shift.Status.CANCELLED)
+        .for_cards()
+    )
+
+
+def offers_waiting_for(user, recipients, now=None):
+    """Open offers sent to this PA that nobody has taken yet."""
+    from .models import Offer
+
+    waiting = Offer.objects.filter(closed_at__isnull=True, recipients__pa=user).exclude(responses__pa=user)
+    return (
+        Shift.objects.open(now)
+        .filter(status=Shift.Status.OFFERED, recipient__in=recipients, pk__in=waiting.values("shift"))
+        .for_cards()
+    )
+
+
+def needs_cover_count(recipient, now=None):
+    return Shift.objects.needing_cover(now).filter(recipient=recipient).count()
+
+
+def circle_pas(recipient):
+    """Users who are PAs in the circle today, for the "assign" choice."""
+    ids = Membership.objects.active().filter(recipient=recipient, role=Role.PA).values("user")
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name")
+
+
+def budget_holders(recipient):
+    ids = Membership.objects.active().filter(recipient=recipient, role=Role.BUDGET_HOLDER).values("user")
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).select_related("profile")
+
+
+def eligible_pas(shift):
+    """PAs who could take this shift now: in the circle, competent in its tasks for all of it, and free.
+
+    One query for the circle, one for clashes, one per task on the shift.
+    """
+    from competencies.models import Competency
+
+    candidates = set(circle_pas(shift.recipient).values_list("pk", flat=True))
+    busy = Shift.objects.working().filter(pa__in=candidates).overlapping(shift.start, shift.end)
+    candidates -= set(busy.exclude(pk=shift.pk).values_list("pa", flat=True))
+    for task in shift.tasks.all():
+        competent = Competency.objects.valid_for(shift.recipient, task, shift.start, until=shift.end)
+        candidates &= set(competent.filter(pa__in=candidates).values_list("pa", flat=True))
+    return get_user_model().objects.filter(pk__in=candidates).select_related("profile").order_by("pk")
+
+
+# --- Working time -------------------------------------------------------------------
+
+
+def working_time_warnings(*, pa, start, end, exclude_pk=None):
+    """Warnings, not refusals: under 11 hours' rest either side, over 48 hours in the local week. One query."""
+    rest = datetime.timedelta(hours=REST_HOURS)
+    monday = monday_of(timezone.localdate(start))
+    week_start, week_end = local_midnight(monday), local_midnight(monday, days=7)
+    window_start, window_end = min(week_start, start - rest), max(week_end, end + rest)
+    others = list(
+        Shift.objects.booked_for(pa).filter(start__lt=window_end, end__gt=window_start).exclude(pk=exclude_pk)
+    )
+    warnings = []
+    name = pa.get_full_name() or pa.username
+    for other in others:
+        if start - rest < other.end <= start:
+            gap = (start - other.end).total_seconds() / 3600
+            warnings.append(f"{name} would have only {gap:g} hours' rest after the shift before (11 are advised).")
+        elif end <= other.start < end + rest:
+            gap = (other.start - end).total_seconds() / 3600
+            warnings.append(f"{name} would have only {gap:g} hours' rest before the next shift (11 are advised).")
+    total = _hours_within([(start, end), *((o.start, o.end) for o in others)], week_start, week_end)
+    if total > WEEK_HOURS_LIMIT:
+        warnings.append(
+            f"{name} would work {total.normalize():f} hours in the week of {monday:%d %b} (more than 48)."
+        )
+    return warnings
+
+
+def _hours_within(spans, window_start, window_end):
+    utc = datetime.timezone.utc
+    window_start, window_end = window_start.astimezone(utc), window_end.astimezone(utc)
+    seconds = sum(
+        max(0, (min(e.astimezone(utc), window_end) - max(s.astimezone(utc), window_start)).total_seconds())
+        for s, e in spans
+    )
+    return Decimal(seconds) / Decimal(3600)
+
+
+# --- Cost ---------------------------------------------------------------------------
+
+
+def national_minimum_wage():
+    """Hourly National Minimum (Living) Wage, a setting because it changes every April."""
+    return Decimal(str(getattr(settings, "ROTA_NATIONAL_MINIMUM_WAGE", "12.71")))
+
+
+def oncost_percent():
+    """Employer on-costs (NI, pension, insurance) as a percentage of pay."""
+    return Decimal(str(getattr(settings, "ROTA_EMPLOYER_ONCOST_PERCENT", "20")))
+
+
+def pay_rates(pa):
+    """(hourly, sleep-in) for a PA, or None if they have no rates recorded."""
+    profile = getattr(pa, "pa_profile", None) if pa is not None else None
+    return (profile.hourly_rate, profile.sleep_in_rate) if profile else None
+
+
+def shift_pay(shift, rates=None):
+    """Gross pay for the shift, never below the minimum wage for its hours.
+
+    An open shift (or a PA without rates) is estimated at the minimum wage.
+    """
+    hours = shift.hours
+    floor = national_minimum_wage() * hours
+    rates = rates if rates is not None else pay_rates(shift.pa)
+    if rates is None:
+        pay = floor
+    elif shift.kind == Shift.Kind.SLEEP_IN:
+        pay = max(rates[1], floor)
+    else:
+        pay = max(rates[0], national_minimum_wage()) * hours
+    return pay.quantize(PENNY, ROUND_HALF_UP)
+
+
+def shift_cost(shift, rates=None):
+    """What the shift costs the budget: pay plus employer on-costs."""
+    pay = shift_pay(shift, rates)
+    return (pay * (1 + oncost_percent() / 100)).quantize(PENNY, ROUND_HALF_UP)
+
+
+@dataclass
+class BudgetSummary:
+    budget: PersonalHealthBudget | None
+    period_start: datetime.date
+    period_end: datetime.date
+    planned: Decimal = Decimal("0.00")  # every shift in the period that is not cancelled
+    worked: Decimal = Decimal("0.00")  # of which already ended
+    open_estimate: Decimal = Decimal("0.00")  # of which shifts without a PA, at the minimum wage
+    shift_count: int = 0
+    warnings: list = field(default_factory=list)
+
+    @property
+    def remaining(self):
+        return self.budget.amount - self.planned if self.budget else None
+
+    @property
+    def share(self):
+        if not self.budget or not self.budget.amount:
+            return None
+        return (self.planned / self.budget.amount * 100).quantize(Decimal("0.1"))
+
+    @property
+    def over(self):
+        return bool(self.budget) and self.planned > self.budget.amount
+
+
+def budget_for(recipient, day):
+    return (
+        PersonalHealthBudget.objects.filter(recipient=recipient, period_start__lte=day, period_end__gt=day)
+        .order_by("-period_start")
+        .first()
+    )
+
+
+def budget_summary(recipient, day=None, now=None):
+    """Planned cost of the rota over the budget period containing `day`, against the budget. Two queries."""
+    day = day or timezone.localdate()
+    now = now or timezone.now()
+    budget = budget_for(recipient, day)
+    if budget is None:
+        return BudgetSummary(budget=None, period_start=day, period_end=day)
+    summary = BudgetSummary(budget=budget, period_start=budget.period_start, period_end=budget.period_end)
+    shifts = (
+        Shift.objects.live()
+        .filter(recipient=recipient, start__gte=local_midnight(budget.period_start),
+                start__lt=local_midnight(budget.period_end))
+        .select_related("pa__pa_profile")
+    )
+    for shift in shifts:
+        cost = shift_cost(shift)
+        summary.planned += cost
+        summary.shift_count += 1
+        if shift.end <= now:
+            summary.worked += cost
+        if shift.pa_id is None:
+            summary.open_estimate += cost
+    summary.warnings = budget_warnings(summary)
+    return summary
+
+
+def budget_warnings(summary):
+    budget = summary.budget
+    if budget is None:
+        return []
+    if summary.planned > budget.amount:
+        over = summary.planned - budget.amount
+        text = f"The rota is planned £{over:,.2f} over the budget for {budget.period_start:%d %b %Y}–{budget.period_end:%d %b %Y}"
+        if budget.contingency and over <= budget.contingency:
+            text += f" (within the £{budget.contingency:,.2f} contingency)"
+        return [text + "."]
+    if summary.planned >= budget.amount * BUDGET_WARNING_SHARE:
+        return [f"The rota uses {summary.share}% of the budget for the period: £{summary.remaining:,.2f} left."]
+    return []
+
+
+def week_cost(recipient, monday):
+    shifts = Shift.objects.live().filter(recipient=recipient).in_week(monday).select_related("pa__pa_profile")
+    return sum((shift_cost(s) for s in shifts), Decimal("0.00"))

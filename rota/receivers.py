@@ -1,0 +1,19 @@
+"""Listeners for other apps' signals: a competency lapsing or a PA leaving leaves shifts needing cover."""
+from django.dispatch import receiver
+
+from care.models import Role
+from care.signals import membership_ended
+from competencies.signals import competency_lapsed
+
+from . import services
+
+
+@receiver(competency_lapsed, dispatch_uid="rota.competency_lapsed")
+def flag_shifts_after_lapse(sender, competency, reason, **kwargs):
+    services.flag_lapsed_competency(competency=competency, reason=reason)
+
+
+@receiver(membership_ended, dispatch_uid="rota.membership_ended")
+def flag_shifts_after_leaving(sender, membership, **kwargs):
+    if membership.role == Role.PA:
+        services.flag_departed_pa(membership=membership)

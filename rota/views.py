@@ -1,0 +1,288 @@
+"""The rota pages: translate HTTP to one service call each; every page checks the object permission."""
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
+
+from . import ical, live, services
+from .forms import AnswerForm, AssignForm, CancelForm, ShiftForm, VersionForm, form_errors
+from .models import CalendarFeed, Offer, OfferRecipient, Shift
+from .queries import (
+    budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
+    parse_week, rota_week, shift_cost, week_cost,
+)
+
+
+def get_shift_or_404(user, shift_pk, codename="view_circle"):
+    shift = get_object_or_404(Shift.objects.select_related("recipient", "pa", "pa__pa_profile"), pk=shift_pk)
+    require_object_permission(user, codename, shift.recipient)
+    return shift
+
+
+def week_url(shift):
+    return reverse("rota:week", args=[shift.recipient_id]) + f"?week={timezone.localdate(shift.start).isoformat()}"
+
+
+def done(request, shift, text):
+    messages.success(request, text)
+    for warning in getattr(shift, "warnings", []):
+        messages.warning(request, warning)
+    return redirect(week_url(shift))
+
+
+@require_GET
+@recipient_permission_required()
+def week(request, recipient):
+    monday = parse_week(request.GET.get("week"))
+    user = request.user
+    can_budget = can(user, "view_budget", recipient)
+    context = {
+        "recipient": recipient,
+        "monday": monday,
+        "sunday": monday + datetime.timedelta(days=6),
+        "previous": monday - datetime.timedelta(days=7),
+        "next": monday + datetime.timedelta(days=7),
+        "today": timezone.localdate(),
+        "days": rota_week(recipient, monday),
+        "can_manage": can(user, "manage_rota", recipient),
+        "needs_cover": needs_cover_count(recipient),
+        "seq": live.current_seq(recipient.pk),
+    }
+    if can_budget:
+        context["week_cost"] = week_cost(recipient, monday)
+        context["summary"] = budget_summary(recipient, monday)
+    return render(request, "rota/week.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@recipient_permission_required("manage_rota")
+def new_shift(request, recipient):
+    initial = {"kind": "day", "start_time": datetime.time(8), "end_time": datetime.time(14)}
+    try:
+        initial["day"] = datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        initial["day"] = timezone.localdate()
+    form = ShiftForm(request.POST or None, recipient=recipient, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            shift = services.create_shift(
+                recipient=recipient, start=data["start"], end=data["end"], kind=data["kind"], actor=request.user,
+                tasks=data["tasks"], pa=data.get("pa"), notes=data["notes"], location=data["location"],
+            )
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            return done(request, shift, "Shift added.")
+    status = 400 if form.errors else 200
+    return render(request, "rota/shift_form.html", {"recipient": recipient, "form": form}, status=status)
+
+
+@require_GET
+@login_required
+def shift_detail(request, shift_pk):
+    shift = get_shift_or_404(request.user, shift_pk)
+    user, recipient = request.user, shift.recipient
+    can_manage = can(user, "manage_rota", recipient)
+    offer = Offer.objects.filter(shift=shift, closed_at__isnull=True).first()
+    context = {
+        "shift": shift,
+        "recipient": recipient,
+        "tasks": shift.tasks.all(),
+        "can_manage": can_manage and shift.is_active,
+        "cost": shift_cost(shift) if can(user, "view_budget", recipient) else None,
+        "offer": offer,
+    }
+    if can_manage:
+        context["assign_form"] = AssignForm(recipient=recipient, initial={"version": shift.version})
+        context["cancel_form"] = CancelForm(initial={"version": shift.version})
+        context["responses"] = (
+            offer.responses.select_related("pa") if offer else []
+        )
+    if offer and can(user, "work_shifts", recipient):
+        context["may_answer"] = OfferRecipient.objects.filter(offer=offer, pa=user).exists()
+    return render(request, "rota/shift_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_shift(request, shift_pk):
+    shift = get_shift_or_404(request.user, shift_pk, "manage_rota")
+    form = ShiftForm(request.POST or None, recipient=shift.recipient, with_pa=False,
+                     initial=ShiftForm.initial_for(shift))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            shift = services.update_shift(
+                shift=shift, actor=request.user, expected_version=data["version"], start=data["start"],
+                end=data["end"], kind=data["kind"], tasks=data["tasks"], notes=data["notes"],
+                location=data["location"],
+            )
+        except services.StaleShift as stale:
+            return stale_response(request, stale.current, form)
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            return done(request, shift, "Shift changed.")
+    if form.errors:
+        status = 400
+    return render(request, "rota/shift_form.html", {"recipient": shift.recipient, "form": form, "shift": shift},
+                  status=status)
+
+
+def stale_response(request, current, form=None):
+    """409: someone else saved first. Show their version, and what this person typed if it was a form."""
+    current.refresh_from_db()
+    fresh = ShiftForm(recipient=current.recipient, with_pa=False, initial=ShiftForm.initial_for(current))
+    return render(
+        request, "rota/stale.html",
+        {"shift": current, "recipient": current.recipient, "form": fresh, "message": services.STALE_MESSAGE,
+         "card": live.render_card(Shift.objects.for_cards().get(pk=current.pk))},
+        status=409,
+    )
+
+
+def _post_action(request, shift_pk, form_class, action, success, **form_kwargs):
+    shift = get_shift_or_404(request.user, shift_pk, "manage_rota")
+    form = form_class(request.POST, **{k: v(shift) for k, v in form_kwargs.items()})
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("rota:shift", shift.pk)
+    try:
+        result = action(shift, form.cleaned_data)
+    except services.StaleShift as stale:
+        return stale_response(request, stale.current)
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+        return redirect("rota:shift", shift.pk)
+    return done(request, result if isinstance(result, Shift) else shift, success(result))
+
+
+@require_POST
+@login_required
+def assign_shift(request, shift_pk):
+    return _post_action(
+        request, shift_pk, AssignForm,
+        lambda shift, data: services.confirm_shift(shift=shift, pa=data["pa"], actor=request.user,
+                                                   expected_version=data["version"]),
+        lambda shift: f"Booked {shift.pa.get_full_name() or shift.pa.username}.",
+        recipient=lambda shift: shift.recipient,
+    )
+
+
+@require_POST
+@login_required
+def offer_shift(request, shift_pk):
+    return _post_action(
+        request, shift_pk, VersionForm,
+        lambda shift, data: services.offer_shift(shift=shift, actor=request.user, expected_version=data["version"]),
+        lambda offer: f"Offered to {len(offer.eligible)} PA(s) with code {offer.code}; "
+                      f"{offer.recipients.filter(texted=True).count()} texted.",
+    )
+
+
+@require_POST
+@login_required
+def cancel_shift(request, shift_pk):
+    return _post_action(
+        request, shift_pk, CancelForm,
+        lambda shift, data: services.cancel_shift(shift=shift, actor=request.user, reason=data["reason"],
+                                                  expected_version=data["version"]),
+        lambda shift: "Shift cancelled.",
+    )
+
+
+@require_POST
+@login_required
+def needs_cover(request, shift_pk):
+    return _post_action(
+        request, shift_pk, CancelForm,
+        lambda shift, data: services.mark_needs_cover(shift=shift, actor=request.user, reason=data["reason"],
+                                                      expected_version=data["version"]),
+        lambda shift: "Marked as needing cover; the budget holder has been told.",
+    )
+
+
+@require_POST
+@login_required
+def answer_offer(request, shift_pk):
+    shift = get_shift_or_404(request.user, shift_pk, "work_shifts")
+    form = AnswerForm(request.POST)
+    offer = Offer.objects.filter(shift=shift, closed_at__isnull=True).first() or \
+        Offer.objects.filter(shift=shift, recipients__pa=request.user).order_by("-created_at").first()
+    if not form.is_valid() or offer is None:
+        messages.error(request, "This shift has no offer to answer.")
+        return redirect("rota:shift", shift.pk)
+    try:
+        answer = services.answer_offer(offer=offer, pa=request.user, accept=form.cleaned_data["answer"] == "yes")
+    except ValidationError as refusal:
+        raise PermissionDenied(refusal.messages[0])
+    level = messages.SUCCESS if answer.outcome in ("accepted", "declined") else messages.ERROR
+    messages.add_message(request, level, answer.reply)
+    return redirect("rota:mine")
+
+
+@require_GET
+@login_required
+def mine(request):
+    recipients = recipients_for(request.user, "work_shifts")
+    return render(request, "rota/mine.html", {
+        "shifts": my_shifts(request.user, recipients),
+        "offers": offers_waiting_for(request.user, recipients),
+        "is_pa": recipients.exists(),
+    })
+
+
+@require_GET
+@recipient_permission_required("view_budget")
+def budget(request, recipient):
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(request, "rota/budget.html", {
+        "recipient": recipient, "summary": budget_summary(recipient, day),
+        "nmw": national_minimum_wage(), "oncost": oncost_percent(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def calendar_settings(request):
+    if not recipients_for(request.user, "work_shifts").exists():
+        raise PermissionDenied("Only PAs have a shift calendar.")
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            ical.revoke_feed(pa=request.user)
+            messages.success(request, "Your calendar address is switched off. Calendars using it stop updating.")
+        else:
+            ical.new_feed(pa=request.user)
+            messages.success(request, "Your calendar has a new private address; any old one no longer works.")
+        return redirect("rota:calendar")
+    feed = CalendarFeed.objects.filter(pa=request.user, revoked_at__isnull=True).first()
+    url = request.build_absolute_uri(reverse("rota:ical", args=[feed.token])) if feed else ""
+    return render(request, "rota/calendar.html", {"feed": feed, "url": url})
+
+
+@require_GET
+def ical_feed(request, token):
+    feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("pa").first()
+    if feed is None:
+        raise Http404("No such calendar.")
+    # Calendar apps fetch anonymously. The same link opened inside someone else's session means it
+    # has leaked: treat it as unknown rather than show another person's shifts to a logged-in user.
+    if request.user.is_authenticated and request.user.pk != feed.pa_id:
+        raise Http404("No such calendar.")
+    response = HttpResponse(ical.feed_ics(feed.pa), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

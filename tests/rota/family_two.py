@@ -1,0 +1,14 @@
+"""Family two's rota objects for the isolation walk (tests/care/test_isolation.py)."""
+from rota.models import CalendarFeed, Shift
+
+
+def family_two_shift(cast):
+    return Shift.objects.filter(recipient=cast["recipient"]).order_by("pk").first().pk
+
+
+def family_two_calendar_token(cast):
+    # The feed of family two's PA: opened inside a family-one session it must not answer.
+    return CalendarFeed.objects.get(pa__username="other-pa", revoked_at__isnull=True).token
+
+
+OBJECTS = {"shift_pk": family_two_shift, "token": family_two_calendar_token}

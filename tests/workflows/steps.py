@@ -1,0 +1,94 @@
+"""Drive a delegation through its pages as real users: URLs come from the flow's nodes."""
+import datetime
+
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from competencies.models import HealthcareTask
+from workflows.delegation import DelegationFlow
+from workflows.delegation_models import DelegationProcess
+
+
+def catalogue(code):
+    return HealthcareTask.objects.get(code=code)
+
+
+def open_task(process, node):
+    return process.task_set.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+
+
+def request_delegation(client, user, *, recipient, pa, task, reason="Needed at night and at school"):
+    client.force_login(user)
+    return client.post(
+        DelegationFlow.start.reverse("execute"),
+        {"recipient": recipient.pk, "pa": pa.pk, "healthcare_task": task.pk, "reason": reason},
+    )
+
+
+def take(client, user, process, node, data):
+    """Claim the step if nobody has (as the inbox's "Take this step"), then submit it."""
+    client.force_login(user)
+    task = open_task(process, node)
+    if task.owner_id is None:
+        response = client.post(node.reverse("assign", args=[process.pk, task.pk]))
+        assert response.status_code == 302, response
+    return client.post(node.reverse("execute", args=[process.pk, task.pk]), data)
+
+
+def today():
+    return timezone.localdate().isoformat()
+
+
+RISK_OK = {"hazards": "Blocked tube; bleeding", "controls": "Spare tube at bedside; 999 plan", "decision": "proceed"}
+YES = {"agreed": "yes"}
+
+
+def training(practices):
+    return {"trained_on": today(), "method": "supervised_practice", "supervised_practices": practices,
+            "materials": "Trust tracheostomy leaflet"}
+
+
+def assessment(task, passed=True):
+    data = {"assessed_on": today(), "notes": ""}
+    for i, _ in enumerate(task.criteria):
+        data[f"criterion_{i}"] = "yes" if passed or i else "no"
+    return data
+
+
+def latest(recipient):
+    return DelegationProcess.objects.filter(recipient=recipient).latest("created")
+
+
+def through_to_assessment(client, *, parent, nurse, pa, recipient, task):
+    """Request, risk assessment, consent, acceptance, and enough training for the assessment."""
+    assert request_delegation(client, parent, recipient=recipient, pa=pa, task=task).status_code == 302
+    process = latest(recipient)
+    assert take(client, nurse, process, DelegationFlow.assess_risk, RISK_OK).status_code == 302
+    assert take(client, parent, process, DelegationFlow.consent, YES).status_code == 302
+    assert take(client, pa, process, DelegationFlow.accept, YES).status_code == 302
+    practices = task.supervised_practices_required
+    assert take(client, nurse, process, DelegationFlow.train, training(practices)).status_code == 302
+    return process
+
+
+def yesterday_plus(days):
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+def signed_off_delegation(*, parent, nurse, pa, recipient, task):
+    """The same steps without HTTP, through delegation_services (which check permissions too)."""
+    from workflows import delegation_services as services
+
+    process = services.start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=task, reason="r")
+    services.take_step(open_task(process, DelegationFlow.assess_risk), nurse, services.assess_risk,
+                       decision="proceed", hazards="h", controls="c")
+    services.take_step(open_task(process, DelegationFlow.consent), parent, services.agree, party="person", agreed=True)
+    services.take_step(open_task(process, DelegationFlow.accept), pa, services.agree, party="pa", agreed=True)
+    services.take_step(open_task(process, DelegationFlow.train), nurse, services.train,
+                       trained_on=timezone.localdate(), method="supervised_practice",
+                       supervised_practices=task.supervised_practices_required)
+    services.take_step(open_task(process, DelegationFlow.assess), nurse, services.assess,
+                       assessed_on=timezone.localdate(), results={c: True for c in task.criteria})
+    services.take_step(open_task(process, DelegationFlow.sign_off), nurse, services.sign_off)
+    process.refresh_from_db()
+    return process

@@ -1,0 +1,36 @@
+"""The delegation pages on a 360px phone: nothing wider than the screen."""
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import chromium, has_horizontal_scroll, log_in, phone  # noqa: F401  (fixtures)
+from workflows import delegation_services as services
+from workflows.delegation import DelegationFlow
+
+from .steps import catalogue, signed_off_delegation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_matrix_inbox_and_risk_assessment_fit_a_360px_phone(live_server, phone, family, parent, nurse, pa):
+    signed_off_delegation(parent=parent, nurse=nurse, pa=pa, recipient=family, task=catalogue("tracheostomy-suction"))
+    waiting = services.start_delegation(actor=parent, recipient=family, pa=pa,
+                                        healthcare_task=catalogue("oral-nasal-suction"), reason="Chest infections")
+    page = phone.new_page()
+    page.set_viewport_size({"width": 360, "height": 780})
+    log_in(page, live_server.url, "nurse")
+
+    page.goto(live_server.url + reverse("competencies:matrix", args=[family.pk]))
+    assert page.get_by_text("Signed off").first.is_visible()
+    assert not has_horizontal_scroll(page)
+
+    page.goto(live_server.url + reverse("workflows:inbox"))
+    page.get_by_role("link", name="Clinical risk assessment").click()
+    page.get_by_role("button", name="Take this step").click()
+    page.wait_for_url("**/execute/")
+    assert not has_horizontal_scroll(page)
+    page.fill("#id_hazards", "Small airway")
+    page.get_by_label("Safe to delegate with these controls").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**{DelegationFlow.instance.reverse('process_detail', args=[waiting.pk])}")
+    assert page.get_by_text("Consent of the person or their representative").first.is_visible()
+    assert not has_horizontal_scroll(page)
