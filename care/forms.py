@@ -169,7 +169,9 @@ class AccountForm(NewPasswordMixin, forms.Form):
     username = forms.CharField(max_length=150, widget=forms.TextInput(
         attrs={"autocomplete": "username", "autocapitalize": "none"}))
     password1, password2 = _password_fields()
-    sms_consent = forms.BooleanField(label="Send me texts about shifts and changes", required=False, initial=True)
+    # Consent is a box the person ticks themselves, never one ticked for them.
+    sms_consent = forms.BooleanField(label="Send me texts about shifts and changes (reply STOP at any time)",
+                                     required=False)
 
     def __init__(self, *args, invitation, existing_user=None, **kwargs):
         super().__init__(*args, **kwargs)

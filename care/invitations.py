@@ -28,6 +28,7 @@ from .models import (
 from .permissions import can, invitation_is_for, may_invite
 from .queries import account_for_contact, member_with_contact
 from .services import add_member, person_name, record_audit
+from .validators import parse_mobile
 
 
 class InvitationUnusable(Exception):
@@ -57,13 +58,17 @@ def _send(invitation, token):
     url = invitation_url(token)
     if invitation.mobile:
         who = f"{inviter} invited you" if inviter else "You are invited"
-        notifications.send_sms(
+        texted = notifications.send_sms(
             number=invitation.mobile,
             body=f"paworkflow: {who} to join a care circle. Open by {_short_date(invitation.expires_at)}: {url}",
             purpose="invitation",
             idempotency_key=f"care.invitation:{invitation.pk}:{invitation.sent_count}",
             recipient=invitation.recipient,
         )
+        if texted is None and not invitation.email:
+            # The number texted STOP, or its owner declined texts: the link would reach nobody.
+            raise ValidationError({"mobile": "We cannot text this number (it has asked not to get texts from "
+                                             "paworkflow). Invite them by email instead."})
     if invitation.email:
         inviter_name = person_name(invitation.created_by) if invitation.created_by else "The care team"
         expires = timezone.localtime(invitation.expires_at)
@@ -102,6 +107,7 @@ def create_invitation(*, recipient, actor, role, first_name, last_name="", mobil
     if role not in INVITABLE_ROLES:
         raise ValidationError({"role": "People cannot be invited into this role."})
     email = (email or "").strip().lower()
+    mobile = parse_mobile(mobile) if mobile else ""
     if user is None:  # a link for a member to set up their login is not a duplicate of them
         _refuse_duplicates(recipient, mobile=mobile, email=email)
     invitation = Invitation(
@@ -241,7 +247,7 @@ def _join(invitation, user):
         ClinicianProfile.objects.get_or_create(
             user=user,
             defaults={"register": invitation.register, "registration_number": invitation.registration_number,
-                      "organisation": invitation.organisation or "Not given"},
+                      "organisation": invitation.organisation},
         )
     membership = add_member(recipient=invitation.recipient, user=user, role=invitation.role, actor=user)
     Invitation.objects.filter(pk=invitation.pk).update(user=user, accepted_by=user, membership=membership)
@@ -303,6 +309,7 @@ def add_pa_without_account(*, recipient, actor, first_name, last_name="", mobile
         raise PermissionDenied("You may not add people to this circle.")
     if not sms_consent:
         raise ValidationError({"sms_consent": "The PA must agree to receive texts before they can be added."})
+    mobile = parse_mobile(mobile)
     _refuse_duplicates(recipient, mobile=mobile, email="")
     if account_for_contact(mobile=mobile) is not None:
         invitation = create_invitation(recipient=recipient, actor=actor, role=Role.PA, first_name=first_name,

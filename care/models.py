@@ -392,6 +392,8 @@ class Invitation(models.Model):
                 raise ValidationError({"register": "Choose the clinician's professional register."})
             validate_register_number(self.register, self.registration_number)
             self.registration_number = normalise_register_number(self.registration_number)
+            if not self.organisation.strip():
+                raise ValidationError({"organisation": "Give the clinician's organisation (their trust or practice)."})
 
 
 class RecoveryCode(models.Model):

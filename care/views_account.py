@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import throttle
-from .forms import RecoverCodeForm, RecoverStartForm, apply_service_errors
+from .forms import RecoverCodeForm, RecoverStartForm
 from .recovery import reset_password_with_code, send_recovery_code
 from .services import person_name, record_audit
 from .views_join import log_out_first
@@ -69,8 +69,8 @@ def recover_by_text_code(request):
             user = reset_password_with_code(
                 mobile=mobile, code=form.cleaned_data["code"], password=form.cleaned_data["password1"]
             )
-        except ValidationError as error:
-            apply_service_errors(form, error, rename={"__all__": "password1"})
+        except ValidationError as error:  # the code was right; the new password is too weak
+            form.add_error("password1", error)
         else:
             if user is None:
                 form.add_error("code", "That code is wrong or has expired. Check the newest text, or ask for "

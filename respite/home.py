@@ -5,9 +5,9 @@ from django.utils import timezone
 from care import home
 from care.services import person_name
 
-from .access import approvable_bookings
+from .access import approvable_bookings, visible_accounts
 from .ledger import hours_text
-from .queries import expiring_for_carer
+from .queries import accounts_with_balances, expiring_for_carer
 
 URGENT_DAYS = 7
 
@@ -33,5 +33,22 @@ def respite_attention(user, recipients):
             detail="Book cover before then, or the hours are lost.",
             url=reverse("respite:account", args=[account.pk]),
             urgent=(expires_on - today).days <= URGENT_DAYS,
+        ))
+    # The way in: the carer's own balance, and each overseen person's accounts.
+    overseen = {}
+    for account in accounts_with_balances(visible_accounts(user).filter(recipient__in=recipients)):
+        if account.carer_id == user.pk:
+            items.append(home.Attention(
+                title=f"Your respite hours for {account.recipient}: {hours_text(account.balance)}",
+                detail="Bank them, and book cover when you choose.",
+                url=reverse("respite:account", args=[account.pk]),
+            ))
+        else:
+            overseen.setdefault(account.recipient, []).append(account)
+    for recipient, accounts in overseen.items():
+        items.append(home.Attention(
+            title=f"Carers' respite accounts for {recipient}",
+            detail=", ".join(f"{person_name(a.carer)} {hours_text(a.balance)}" for a in accounts),
+            url=reverse("respite:person", args=[recipient.pk]),
         ))
     return items

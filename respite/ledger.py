@@ -8,12 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import ZERO, Draw, Entry, EntryKind, Lot, RespiteAccount
+from .models import ZERO, Draw, Entry, EntryKind, Lot, RespiteAccount, hours_text
 from .periods import add_months
-
-
-def hours_text(hours):
-    return f"{hours:.2f}".rstrip("0").rstrip(".") + (" hour" if hours == 1 else " hours")
 
 
 def lock_account(account):
@@ -57,7 +53,7 @@ def credit_period(account, *, period_start, now):
     if account.cap_hours is not None:
         room = max(account.cap_hours - account.balance(), ZERO)
         if room < hours:
-            hours, reason = room, f"Capped at the {hours_text(account.cap_hours)} limit"
+            hours, reason = room, f"Capped: the bank holds at most {hours_text(account.cap_hours)}"
     return _new_lot_entry(
         account, kind=EntryKind.CREDIT, hours=hours, credited_on=period_start, now=now,
         period_start=period_start, reason=reason,

@@ -20,6 +20,11 @@ ZERO = Decimal("0.00")
 HOURS = dict(max_digits=8, decimal_places=2)
 
 
+def hours_text(hours):
+    """8.00 -> "8 hours", 1 -> "1 hour", 7.50 -> "7.5 hours"."""
+    return f"{hours:.2f}".rstrip("0").rstrip(".") + (" hour" if hours == 1 else " hours")
+
+
 class AppendOnly(models.Model):
     class Meta:
         abstract = True
@@ -101,7 +106,7 @@ class RespiteAccount(models.Model):
     def allowance_display(self):
         unit = self.get_period_unit_display()
         every = f"every {unit[:-1]}" if self.period_length == 1 else f"every {self.period_length} {unit}"
-        return f"{self.allowance_hours} hours {every}"
+        return f"{hours_text(self.allowance_hours)} {every}"
 
     def balance(self):
         return self.entries.aggregate(total=Coalesce(Sum("hours"), ZERO))["total"]

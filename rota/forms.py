@@ -3,16 +3,18 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from .models import Shift
 from .queries import circle_pas, local_instant
 
 
 class ShiftForm(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
+    # Browsers' date and time pickers exchange ISO formats whatever the page's locale.
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(
-        label="Ends", widget=forms.TimeInput(attrs={"type": "time"}),
+        label="Ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text="An end at or before the start means the next day (a night or sleep-in).",
     )
     kind = forms.ChoiceField(choices=Shift.Kind.choices)
@@ -25,11 +27,16 @@ class ShiftForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, recipient, with_pa=True, **kwargs):
+    def __init__(self, *args, recipient, with_pa=True, current_tasks=(), **kwargs):
         from competencies.models import HealthcareTask
 
         super().__init__(*args, **kwargs)
-        self.fields["tasks"].queryset = HealthcareTask.objects.filter(delegable=True).order_by("name")
+        # Only tasks delegated in this circle (someone is training or signed off for them) are offered.
+        self.fields["tasks"].queryset = (
+            HealthcareTask.objects.filter(delegable=True)
+            .filter(Q(competencies__recipient=recipient) | Q(pk__in=[t.pk for t in current_tasks]))
+            .distinct().order_by("name")
+        )
         if with_pa:
             self.fields["pa"].queryset = circle_pas(recipient)
             self.fields["pa"].label_from_instance = lambda u: u.get_full_name() or u.username

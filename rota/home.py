@@ -1,4 +1,5 @@
 """The rota's section on everyone's home page: shifts needing cover, offers waiting, my next shifts."""
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,10 +11,8 @@ from .queries import offers_waiting_for
 from .templatetags.rota_tags import shift_times
 
 
-def _label(shift, with_person):
-    local = timezone.localtime(shift.start)
-    who = f"{shift.recipient.display_name}: " if with_person else ""
-    return f"{who}{local:%a %d %b} {shift_times(shift)}"
+def _label(shift):
+    return f"{shift.recipient.display_name}: {timezone.localtime(shift.start):%a %d %b} {shift_times(shift)}"
 
 
 @register("Rota")
@@ -22,19 +21,22 @@ def rota_attention(user, recipients):
     managed = recipients_for(user, "manage_rota").filter(pk__in=[r.pk for r in recipients])
     for shift in Shift.objects.needing_cover().filter(recipient__in=managed).select_related("recipient")[:10]:
         items.append(Attention(
-            title=f"Needs cover — {_label(shift, True)}", detail=shift.cover_reason,
+            title=f"Needs cover — {_label(shift)}", detail=shift.cover_reason,
             url=reverse("rota:shift", args=[shift.pk]), urgent=True,
         ))
-    open_count = Shift.objects.open().filter(recipient__in=managed).count()
-    if open_count:
-        items.append(Attention(title=f"{open_count} open shift(s) without a PA",
-                               url=reverse("rota:week", args=[managed.first().pk]) if managed.count() == 1 else ""))
+    open_counts = (
+        Shift.objects.open().filter(recipient__in=managed).values("recipient", "recipient__display_name")
+        .annotate(n=Count("pk")).order_by("recipient__display_name")
+    )
+    for row in open_counts:
+        items.append(Attention(title=f"{row['recipient__display_name']}: {row['n']} open shift(s) without a PA",
+                               url=reverse("rota:week", args=[row["recipient"]])))
     worked = recipients_for(user, "work_shifts")
     for shift in offers_waiting_for(user, worked)[:5]:
-        items.append(Attention(title=f"Shift offered to you — {_label(shift, True)}",
+        items.append(Attention(title=f"Shift offered to you — {_label(shift)}",
                                url=reverse("rota:shift", args=[shift.pk]), urgent=False))
     upcoming = Shift.objects.booked_for(user).upcoming().filter(recipient__in=worked, needs_cover=False)
     for shift in upcoming.select_related("recipient")[:3]:
-        items.append(Attention(title=f"Your next shift — {_label(shift, True)}",
+        items.append(Attention(title=f"Your next shift — {_label(shift)}",
                                url=reverse("rota:shift", args=[shift.pk])))
     return items

@@ -116,8 +116,9 @@ def shift_detail(request, shift_pk):
 @login_required
 def edit_shift(request, shift_pk):
     shift = get_shift_or_404(request.user, shift_pk, "manage_rota")
-    form = ShiftForm(request.POST or None, recipient=shift.recipient, with_pa=False,
-                     initial=ShiftForm.initial_for(shift))
+    initial = ShiftForm.initial_for(shift)
+    form = ShiftForm(request.POST or None, recipient=shift.recipient, with_pa=False, initial=initial,
+                     current_tasks=initial["tasks"])
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -142,7 +143,8 @@ def edit_shift(request, shift_pk):
 def stale_response(request, current, form=None):
     """409: someone else saved first. Show their version, and what this person typed if it was a form."""
     current.refresh_from_db()
-    fresh = ShiftForm(recipient=current.recipient, with_pa=False, initial=ShiftForm.initial_for(current))
+    initial = ShiftForm.initial_for(current)
+    fresh = ShiftForm(recipient=current.recipient, with_pa=False, initial=initial, current_tasks=initial["tasks"])
     return render(
         request, "rota/stale.html",
         {"shift": current, "recipient": current.recipient, "form": fresh, "message": services.STALE_MESSAGE,

@@ -5,6 +5,13 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
 
     def ready(self):
-        # the flow, its receivers, home section and periodic job; and its URL viewset, built
-        # here so node.reverse() works before the first request (shell, jobs, tests)
-        from . import delegation, delegation_home, delegation_jobs, delegation_receivers, delegation_urls  # noqa: F401
+        # the flow, its admin, receivers, home section and periodic job; and its URL viewset,
+        # built here so node.reverse() works before the first request (shell, jobs, tests)
+        from . import (  # noqa: F401
+            delegation,
+            delegation_admin,
+            delegation_home,
+            delegation_jobs,
+            delegation_receivers,
+            delegation_urls,
+        )

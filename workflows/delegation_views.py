@@ -21,6 +21,7 @@ from competencies.services import MAX_ASSESSMENT_ATTEMPTS, failed_attempts, supe
 from . import delegation_forms as forms
 from . import delegation_queries as queries
 from . import delegation_services as services
+from . import permissions
 from .delegation_models import DelegationAgreement, DelegationProcess
 
 
@@ -225,7 +226,9 @@ def delegation_list(request, recipient_pk):
     processes = queries.delegations_for(recipient).prefetch_related(
         Prefetch("task_set", queryset=Task.objects.filter(status__in=queries.OPEN).order_by("created"), to_attr="open_tasks")
     )
-    return render(request, "workflows/delegation/list.html", {"recipient": recipient, "processes": processes})
+    return render(request, "workflows/delegation/list.html", {
+        "recipient": recipient, "processes": processes, "may_request": permissions.may_request(request.user, recipient),
+    })
 
 
 @login_required

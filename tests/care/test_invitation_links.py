@@ -169,6 +169,32 @@ def test_bad_register_numbers_are_form_errors_and_nothing_is_saved(client, famil
     assert not Invitation.objects.exists()
 
 
+def test_a_clinician_needs_an_organisation(client, family, parent):
+    client.force_login(parent)
+    response = client.post(reverse("invite", args=[family.pk]), {
+        "first_name": "Morgan", "role": "clinician", "email": "m@example.org", "register": "gmc",
+        "registration_number": "1234567", "organisation": " "})
+    assert response.status_code == 200 and "Give the clinician&#x27;s organisation" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_a_number_that_asked_for_no_texts_is_refused_unless_an_email_is_given(client, committed, family, parent):
+    from notifications.services import opt_out
+
+    opt_out(number="+447700900555", reason="replied_stop")
+    client.force_login(parent)
+    data = {"first_name": "Kit", "role": "carer", "mobile": "07700900555"}
+    response = client.post(reverse("invite", args=[family.pk]), data)
+    assert response.status_code == 200 and "Invite them by email instead" in response.content.decode()
+    assert not Invitation.objects.exists()
+    with committed():
+        response = client.post(reverse("invite", args=[family.pk]), {**data, "email": "kit@example.org"})
+    assert response.status_code == 302 and texts_to(KIT) == []
+    from tests.care.conftest import emails_to
+
+    assert len(emails_to("kit@example.org")) == 1
+
+
 def test_an_invitation_needs_a_mobile_or_an_email(client, family, parent):
     client.force_login(parent)
     response = client.post(reverse("invite", args=[family.pk]), {"first_name": "Kit", "role": "carer"})

@@ -20,11 +20,12 @@ class CompetencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Competency
 
-    pa = factory.SubFactory(UserFactory)
+    # password=None: an unusable password, so no (deliberately slow) hashing for bulk rows
+    pa = factory.SubFactory(UserFactory, password=None)
     recipient = factory.SubFactory(CareRecipientFactory)
     task = factory.LazyFunction(lambda: catalogue("nebuliser"))
     status = Status.SIGNED_OFF
-    signed_off_by = factory.SubFactory(UserFactory)
+    signed_off_by = factory.SubFactory(UserFactory, password=None)
     signed_off_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     valid_from = factory.SelfAttribute("signed_off_at")
     valid_until = factory.LazyAttribute(lambda c: c.valid_from + datetime.timedelta(days=365))

@@ -70,7 +70,7 @@ def test_the_cap_limits_credits_and_a_full_bank_earns_nothing(family, carer):
     services.settle_account(account=account, now=local(2026, 1, 26, 8))  # four weekly periods
     credits = list(account.entries.filter(kind=EntryKind.CREDIT).order_by("period_start"))
     assert [c.hours for c in credits] == [Decimal("8.00"), Decimal("8.00"), Decimal("4.00"), Decimal("0.00")]
-    assert "Capped at the 20 hours limit" in credits[2].reason
+    assert credits[2].reason == "Capped: the bank holds at most 20 hours"
     assert account.balance() == Decimal("20.00")
     assert Lot.objects.filter(account=account).count() == 3  # an empty credit is no lot
 

@@ -10,7 +10,7 @@ from rota import services
 from rota.models import Shift
 from tests.factories import member
 
-from .factories import ShiftFactory, at
+from .factories import ShiftFactory, at, signed_off
 
 
 def week_url(recipient, day):
@@ -71,7 +71,8 @@ def test_a_time_the_clocks_skip_is_refused_with_a_message(client, family, parent
     assert not Shift.objects.exists()
 
 
-def test_a_refused_booking_shows_why_and_saves_nothing(client, family, parent, pa, suction):
+def test_a_refused_booking_shows_why_and_saves_nothing(client, family, parent, pa, pa2, suction):
+    signed_off(pa2, family, suction, at("2027-01-01", 0), at("2028-01-01", 0))  # delegated here, but not to pa
     client.force_login(parent)
     response = client.post(reverse("rota:new", args=[family.pk]), {
         "day": "2027-03-01", "start_time": "09:00", "end_time": "15:00", "kind": "day", "pa": pa.pk,
