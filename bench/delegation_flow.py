@@ -76,17 +76,19 @@ def cast(families):
     from tests.factories import nhs_number
 
     User = get_user_model()
+    run = uuid.uuid4().hex[:6]  # a scratch database may hold an earlier run's people
 
     def user(name):
-        u = User(username=name)
+        u = User(username=f"{run}-{name}")
         u.set_unusable_password()
         u.save()
         return u
 
     people = []
+    start = CareRecipient.objects.count()
     for i in range(families):
         recipient = CareRecipient.objects.create(display_name=f"Bench {i}", date_of_birth="2015-01-01",
-                                                 nhs_number=nhs_number(10_000 + i))
+                                                 nhs_number=nhs_number(10_000 + start + i))
         parent, nurse = user(f"parent{i}"), user(f"nurse{i}")
         add_member(recipient=recipient, user=parent, role=Role.BUDGET_HOLDER)
         add_member(recipient=recipient, user=nurse, role=Role.CLINICIAN)

@@ -316,7 +316,7 @@ def receive_text(*, number, body, provider_id=""):
     except IntegrityError:
         return InboundMessage.objects.get(provider_id=provider_id).reply
 
-    if alone and keyword in replies.STOP_WORDS:
+    if alone and keyword in replies.STOP_WORDS and number:
         opt_out(number=number, reason=OptOut.Reason.REPLIED_STOP)
         reply = ""  # Twilio confirms the opt-out itself, and would block a reply from us anyway
     elif alone and (keyword in replies.START_WORDS or (keyword == "YES" and is_opted_out(number))):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
+from . import services, settlement
 from .models import PeriodUnit, RespiteAccount
 from .periods import local_midnight, period_starts
 
@@ -18,7 +18,7 @@ def _account(recipient, carer, coordinator, **terms):
     if created:
         for start in period_starts(account.periods_start_on, account.period_unit, account.period_length,
                                    through=timezone.localdate()):
-            services.settle_account(account=account, now=local_midnight(start))
+            settlement.settle_account(account=account, now=local_midnight(start))
     return account
 
 

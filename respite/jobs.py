@@ -1,22 +1,22 @@
 """The respite periodic jobs: each is idempotent and safe to run on two machines at once."""
 from paworkflow.periodic import every
 
-from . import services
+from . import services, settlement
 
 
 @every(900)
 def settle_respite_accounts():
     """Credit each begun period's allowance, trim carry-over, expire old hours."""
     settled = 0
-    for account in services.accounts_due():
-        services.settle_account(account=account)
+    for account in settlement.accounts_due():
+        settlement.settle_account(account=account)
         settled += 1
     return settled
 
 
 @every(3600)
 def remind_expiring_respite_hours():
-    return services.send_expiry_reminders()
+    return settlement.send_expiry_reminders()
 
 
 @every(300)

@@ -1,6 +1,6 @@
 import pytest
 
-from respite import services
+from respite import settlement
 from tests.respite.factories import RespiteAccountFactory
 
 
@@ -10,7 +10,7 @@ def funded_account(family):
 
     def make(carer, *, hours="8.00", **terms):
         account = RespiteAccountFactory(recipient=family, carer=carer, allowance_hours=hours, **terms)
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         return account
 
     return make

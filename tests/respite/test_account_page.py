@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from freezegun import freeze_time
 
-from respite import services
+from respite import services, settlement
 from tests.respite.factories import RespiteAccountFactory, local
 
 
@@ -26,7 +25,7 @@ def busy_account(family, carer, parent):
             periods_start_on=datetime.date(2025, 11, 24), expiry_months=12,
         )
         for weeks in range(53):
-            services.settle_account(account=account, now=local(2025, 11, 24, 0) + datetime.timedelta(weeks=weeks))
+            settlement.settle_account(account=account, now=local(2025, 11, 24, 0) + datetime.timedelta(weeks=weeks))
         bookings = [book(account, carer, datetime.date(2026, 12, d)) for d in (5, 12, 19)]
         services.approve_booking(booking=bookings[0], actor=parent)
     return account
@@ -74,7 +73,7 @@ def test_the_page_costs_the_same_queries_for_one_entry_or_many(
         account = request.getfixturevalue("busy_account")  # 56 entries, 3 bookings
     else:
         account = RespiteAccountFactory(recipient=family, carer=carer, periods_start_on=datetime.date(2026, 11, 23))
-        services.settle_account(account=account, now=local(2026, 11, 23, 9))  # one entry
+        settlement.settle_account(account=account, now=local(2026, 11, 23, 9))  # one entry
     client.force_login(carer)
     # session and user (2), the account (1), guardian's answer for each of the three codenames
     # the page needs (use_respite, coordinate, view_budget: user and group permissions, 2 each),
@@ -93,7 +92,7 @@ def test_the_index_costs_the_same_queries_for_one_account_or_many(
 
     for i in range(accounts):
         carer = parent if i == 0 else member(family, Role.CARER, username=f"carer{i}")
-        services.settle_account(account=RespiteAccountFactory(recipient=family, carer=carer))
+        settlement.settle_account(account=RespiteAccountFactory(recipient=family, carer=carer))
     client.force_login(parent)
     # session and user (2), guardian's content type for each of the three permission
     # subqueries (3), the accounts with their balances (1), the requests awaiting approval (1)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from respite import services
+from respite import services, settlement
 from respite.models import BookingDecision, BookingStatus, Entry, EntryKind, RespiteBooking
 from rota.models import Shift
 from tests.factories import ProfileFactory
@@ -121,7 +121,7 @@ def test_hours_that_expire_before_the_shift_cannot_pay_for_it(family, parent):
             period_length=1, period_unit="year", expiry_months=12,
         )
         # The 2025 allowance expires on 13 Jan 2026; the next one arrives that day.
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         assert account.balance() == Decimal("6.00")
         late = local(2026, 1, 13, 9)
         with pytest.raises(ValidationError) as refused:
@@ -138,7 +138,7 @@ def test_hours_that_expire_before_the_shift_cannot_pay_for_it(family, parent):
 def test_booking_across_the_spring_clock_change_counts_the_hours_really_worked(family, parent, funded_account):
     account = funded_account(parent, hours="10.00")
     with freeze_time(local(2027, 3, 1, 12)):
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         start, end = local(2027, 3, 28, 0), local(2027, 3, 28, 6)  # clocks go forward at 01:00
         booking = services.book_respite(account=account, start=start, end=end, actor=parent)
     assert booking.hours == Decimal("5.00")
@@ -189,3 +189,14 @@ def test_without_a_free_pa_the_booking_stands_and_the_page_says_it_was_not_offer
     assert "not offered" in response.content.decode()
     assert account.balance() == Decimal("5.00")
     assert Entry.objects.filter(kind=EntryKind.BOOKING, booking=booking).get().hours == Decimal("-3.00")
+
+
+def test_a_time_the_clocks_skip_is_refused_on_the_form(client, parent, funded_account):
+    account = funded_account(parent)
+    with freeze_time(local(2027, 3, 1, 12)):
+        client.force_login(parent)
+        response = client.post(reverse("respite:book", args=[account.pk]),
+                               {"start": "2027-03-28T01:30", "end": "2027-03-28T05:00"})
+    assert response.status_code == 400
+    assert "Europe/London" in response.content.decode()
+    assert RespiteBooking.objects.count() == 0

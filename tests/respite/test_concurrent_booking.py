@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from respite import services
+from respite import services, settlement
 from respite.models import BookingStatus, Entry, EntryKind, RespiteBooking
 from rota.models import Shift
 from tests.respite.factories import RespiteAccountFactory
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 def test_fifty_concurrent_bookings_against_hours_for_ten(family, parent):
     account = RespiteAccountFactory(recipient=family, carer=parent, allowance_hours=Decimal("40.00"))
-    services.settle_account(account=account)
+    settlement.settle_account(account=account)
     assert account.balance() == Decimal("40.00")
     first = timezone.make_aware(datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=2),
                                                           datetime.time(9)))

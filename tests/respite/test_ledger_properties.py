@@ -19,7 +19,7 @@ from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from respite import services
+from respite import services, settlement
 from respite.models import Draw, Entry, EntryKind, RespiteAccount, RespiteBooking
 from respite.periods import local_midnight
 from tests.respite.factories import local
@@ -106,14 +106,14 @@ def test_the_ledger_stays_sound_whatever_happens(family, parent, coordinator, te
         account = RespiteAccount.objects.create(
             recipient=family, carer=parent, periods_start_on=opened, cap_hours=cap, **terms
         )
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         now = start
         for op in ops:
             today = timezone.localdate(now)
             if op[0] == "advance":
                 now += datetime.timedelta(days=op[1])
                 clock.move_to(now)
-                services.settle_account(account=account)
+                settlement.settle_account(account=account)
             elif op[0] == "book":
                 begin = timezone.make_aware(datetime.datetime.combine(today, datetime.time(10))) + datetime.timedelta(days=op[1])
                 end = begin + datetime.timedelta(minutes=15 * op[2])

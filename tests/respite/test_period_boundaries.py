@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from freezegun import freeze_time
 
-from respite import services
+from respite import services, settlement
 from respite.models import BookingStatus, Entry, EntryKind, Lot
 from rota import services as rota_services
 from tests.respite.factories import RespiteAccountFactory, local
@@ -25,9 +25,9 @@ def remaining(account):
 
 def test_the_allowance_arrives_at_local_midnight_when_the_period_starts(family, carer):
     account = RespiteAccountFactory(recipient=family, carer=carer, periods_start_on=datetime.date(2026, 1, 5))
-    services.settle_account(account=account, now=local(2026, 2, 1, 23, 59))
+    settlement.settle_account(account=account, now=local(2026, 2, 1, 23, 59))
     assert account.balance() == Decimal("8.00")  # only the period from 5 Jan
-    services.settle_account(account=account, now=local(2026, 2, 2, 0, 0))
+    settlement.settle_account(account=account, now=local(2026, 2, 2, 0, 0))
     assert account.balance() == Decimal("16.00")
     assert list(account.entries.filter(kind=EntryKind.CREDIT).values_list("period_start", flat=True)) == [
         datetime.date(2026, 1, 5), datetime.date(2026, 2, 2)
@@ -40,9 +40,9 @@ def test_spring_forward_a_period_starting_the_day_after_begins_at_2300_utc(famil
     account = RespiteAccountFactory(
         recipient=family, carer=carer, period_length=1, periods_start_on=datetime.date(2026, 3, 23)
     )
-    services.settle_account(account=account, now=datetime.datetime(2026, 3, 29, 22, 59, tzinfo=UTC))
+    settlement.settle_account(account=account, now=datetime.datetime(2026, 3, 29, 22, 59, tzinfo=UTC))
     assert account.balance() == Decimal("8.00")
-    services.settle_account(account=account, now=datetime.datetime(2026, 3, 29, 23, 0, tzinfo=UTC))
+    settlement.settle_account(account=account, now=datetime.datetime(2026, 3, 29, 23, 0, tzinfo=UTC))
     assert account.balance() == Decimal("16.00")
 
 
@@ -52,10 +52,10 @@ def test_fall_back_hours_expire_at_local_midnight_on_the_clock_change_day(family
     account = RespiteAccountFactory(
         recipient=family, carer=carer, period_length=1, period_unit="year", periods_start_on=datetime.date(2025, 10, 25)
     )
-    services.settle_account(account=account, now=local(2025, 10, 25, 9))
-    services.settle_account(account=account, now=datetime.datetime(2026, 10, 24, 22, 59, tzinfo=UTC))
+    settlement.settle_account(account=account, now=local(2025, 10, 25, 9))
+    settlement.settle_account(account=account, now=datetime.datetime(2026, 10, 24, 22, 59, tzinfo=UTC))
     assert account.balance() == Decimal("8.00")
-    services.settle_account(account=account, now=datetime.datetime(2026, 10, 24, 23, 0, tzinfo=UTC))
+    settlement.settle_account(account=account, now=datetime.datetime(2026, 10, 24, 23, 0, tzinfo=UTC))
     # Last year's hours go before this year's allowance (due the same midnight) arrives.
     assert kinds(account) == [
         (EntryKind.CREDIT, Decimal("8.00")), (EntryKind.EXPIRY, Decimal("-8.00")), (EntryKind.CREDIT, Decimal("8.00")),
@@ -67,7 +67,7 @@ def test_the_cap_limits_credits_and_a_full_bank_earns_nothing(family, carer):
     account = RespiteAccountFactory(
         recipient=family, carer=carer, period_length=1, cap_hours=Decimal("20"), periods_start_on=datetime.date(2026, 1, 5),
     )
-    services.settle_account(account=account, now=local(2026, 1, 26, 8))  # four weekly periods
+    settlement.settle_account(account=account, now=local(2026, 1, 26, 8))  # four weekly periods
     credits = list(account.entries.filter(kind=EntryKind.CREDIT).order_by("period_start"))
     assert [c.hours for c in credits] == [Decimal("8.00"), Decimal("8.00"), Decimal("4.00"), Decimal("0.00")]
     assert credits[2].reason == "Capped: the bank holds at most 20 hours"
@@ -80,7 +80,7 @@ def test_carry_over_trims_the_oldest_hours_before_the_new_allowance(family, care
         recipient=family, carer=carer, period_length=1, carry_over_hours=Decimal("10"),
         periods_start_on=datetime.date(2026, 1, 5),
     )
-    services.settle_account(account=account, now=local(2026, 1, 19, 0))
+    settlement.settle_account(account=account, now=local(2026, 1, 19, 0))
     # 5 Jan: +8 (8). 12 Jan: 8 <= 10, +8 (16). 19 Jan: trim 6 -> 10, +8 (18).
     assert kinds(account) == [
         (EntryKind.CREDIT, Decimal("8.00")), (EntryKind.CREDIT, Decimal("8.00")),
@@ -99,9 +99,9 @@ def test_expiry_takes_the_oldest_hours_and_only_what_is_left_of_them(family, car
         recipient=family, carer=carer, period_length=1, period_unit="month", expiry_months=2,
         periods_start_on=datetime.date(2026, 1, 1),
     )
-    services.settle_account(account=account, now=local(2026, 2, 10))
+    settlement.settle_account(account=account, now=local(2026, 2, 10))
     assert remaining(account) == {datetime.date(2026, 1, 1): Decimal("8.00"), datetime.date(2026, 2, 1): Decimal("8.00")}
-    services.settle_account(account=account, now=local(2026, 3, 1, 0))
+    settlement.settle_account(account=account, now=local(2026, 3, 1, 0))
     # 1 Mar: January's hours expire, March's arrive.
     assert remaining(account) == {
         datetime.date(2026, 1, 1): Decimal("0.00"), datetime.date(2026, 2, 1): Decimal("8.00"),
@@ -117,7 +117,7 @@ def test_a_cancellation_returns_hours_to_the_lots_they_came_from_with_their_expi
             recipient=family, carer=parent, period_length=1, period_unit="month", expiry_months=2,
             periods_start_on=datetime.date(2026, 1, 1),
         )
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         start = local(2026, 2, 20, 10)
         booking = services.book_respite(account=account, start=start, end=start + datetime.timedelta(hours=10), actor=parent)
         # 8 from January's lot (expiring 1 Mar) and 2 from February's (expiring 1 Apr).
@@ -130,7 +130,7 @@ def test_a_cancellation_returns_hours_to_the_lots_they_came_from_with_their_expi
     release = account.entries.get(kind=EntryKind.RELEASE)
     assert release.hours == Decimal("10.00") and release.booking == booking
     # Released hours keep their original expiry: January's still go on 1 March.
-    services.settle_account(account=account, now=local(2026, 3, 1, 0))
+    settlement.settle_account(account=account, now=local(2026, 3, 1, 0))
     assert account.entries.get(kind=EntryKind.EXPIRY).hours == Decimal("-8.00")
 
 
@@ -140,11 +140,11 @@ def test_hours_released_after_their_expiry_expire_at_once(family, parent):
             recipient=family, carer=parent, period_length=1, period_unit="month", expiry_months=2,
             periods_start_on=datetime.date(2026, 1, 1),
         )
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         start = local(2026, 2, 28, 10)
         booking = services.book_respite(account=account, start=start, end=start + datetime.timedelta(hours=4), actor=parent)
     with freeze_time(local(2026, 3, 2, 9)):
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         before = account.balance()
         # The PA never came: the shift is cancelled on the rota after the January hours expired.
         rota_services.cancel_shift(shift=booking.shift, actor=parent, reason="Nobody came")
@@ -158,7 +158,7 @@ def test_hours_released_after_their_expiry_expire_at_once(family, parent):
 def test_a_started_respite_cannot_be_cancelled(family, parent):
     with freeze_time(local(2026, 2, 10, 9)):
         account = RespiteAccountFactory(recipient=family, carer=parent, periods_start_on=datetime.date(2026, 2, 1))
-        services.settle_account(account=account)
+        settlement.settle_account(account=account)
         start = local(2026, 2, 11, 10)
         booking = services.book_respite(account=account, start=start, end=start + datetime.timedelta(hours=2), actor=parent)
     with freeze_time(local(2026, 2, 11, 10, 30)):

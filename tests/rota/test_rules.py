@@ -233,3 +233,13 @@ def test_database_refuses_a_confirmed_shift_without_a_pa(family):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ShiftFactory(recipient=family, status=Shift.Status.CONFIRMED, pa=None)
+
+
+@pytest.mark.services
+def test_postgresql_itself_refuses_double_booking(family, pa, monday):
+    from django.db import IntegrityError, transaction
+
+    ShiftFactory(recipient=family, pa=pa, start=at(monday, 9), end=at(monday, 15))
+    ShiftFactory(recipient=family, pa=pa, start=at(monday, 15), end=at(monday, 18))  # touching is fine
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ShiftFactory(recipient=family, pa=pa, start=at(monday, 14), end=at(monday, 16))
