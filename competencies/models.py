@@ -214,13 +214,6 @@ class Competency(models.Model):
             and self.valid_until - timezone.now() <= datetime.timedelta(days=28)
         )
 
-    def is_valid_at(self, at):
-        return (
-            self.status == Status.SIGNED_OFF
-            and self.valid_from is not None
-            and self.valid_from <= at < self.valid_until
-        )
-
 
 class SignOff(models.Model):
     """A clinician's sign-off of a competency: the first one and every renewal. Append-only."""

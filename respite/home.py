@@ -6,7 +6,7 @@ from care import home
 from care.services import person_name
 
 from .access import approvable_bookings, visible_accounts
-from .ledger import hours_text
+from .models import hours_text
 from .queries import accounts_with_balances, expiring_for_carer
 
 URGENT_DAYS = 7

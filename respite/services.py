@@ -17,8 +17,9 @@ from rota.models import Shift
 
 from . import ledger, settlement
 from .access import rights
-from .ledger import hours_text
-from .models import LIVE_BOOKING_STATUSES, BookingDecision, BookingStatus, PeriodUnit, RespiteAccount, RespiteBooking
+from .models import (
+    LIVE_BOOKING_STATUSES, BookingDecision, BookingStatus, PeriodUnit, RespiteAccount, RespiteBooking, hours_text,
+)
 from .periods import first_valid_expiry
 from .settlement import account_link
 
@@ -157,7 +158,7 @@ def book_respite(*, account, start, end, actor, notes=""):
     needs_approval = not allowed.is_budget_holder
     shift = rota_services.create_shift(
         recipient=account.recipient, start=start, end=end, kind=Shift.Kind.RESPITE, actor=actor,
-        notes=f"Respite cover booked by {person_name(actor)}",
+        notes=" ".join(filter(None, [f"Respite cover booked by {person_name(actor)}.", notes.strip()])),
     )
     booking = RespiteBooking.objects.create(
         account=account, shift=shift, start=start, end=end, hours=hours, notes=notes.strip()[:300],

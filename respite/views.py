@@ -11,8 +11,7 @@ from care.permissions import get_recipient_or_404
 from . import access, queries, services
 from .chart import balance_chart
 from .forms import AdjustForm, BookingForm, CancelForm, DecisionForm, OpenAccountForm
-from .ledger import hours_text
-from .models import BookingStatus, RespiteAccount
+from .models import BookingStatus, RespiteAccount, hours_text
 
 INVALID = 400
 

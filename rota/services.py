@@ -213,9 +213,6 @@ def offer_shift(*, shift, actor, expected_version=None):
         raise ValidationError("No PA in the circle is free and competent for the whole shift, so nobody was texted.")
     _close_open_offer(shift)
     offer = _new_offer(shift, actor)
-    _save(shift, ["pa", "status"])
-    if previous is not None:
-        _text_pa(shift, previous, f"you are no longer booked for the shift {when(shift)}.", "unbooked")
     for pa in pas:
         message = send_sms(
             user=pa,
@@ -226,6 +223,9 @@ def offer_shift(*, shift, actor, expected_version=None):
             recipient=shift.recipient,
         )
         OfferRecipient.objects.create(offer=offer, pa=pa, texted=message is not None)
+    _save(shift, ["pa", "status"])  # after the recipients, so the live card says how many were asked
+    if previous is not None:
+        _text_pa(shift, previous, f"you are no longer booked for the shift {when(shift)}.", "unbooked")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.offered",
                  summary=f"Offered {shift} to {len(pas)} PA(s), code {offer.code}")
     offer.eligible = pas

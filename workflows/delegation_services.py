@@ -7,11 +7,13 @@ steps without HTTP (demo data, the benchmark, tests) and check permissions thems
 because Viewflow's activation transitions do not.
 """
 import datetime
+import logging
 from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
 from viewflow.workflow.status import PROCESS, STATUS
 
 from care.models import Membership, Role
@@ -21,6 +23,8 @@ from competencies.models import Competency, Status
 
 from . import permissions
 from .delegation_models import DelegationAgreement, DelegationOutcome, DelegationProcess, DelegationRiskAssessment
+
+log = logging.getLogger(__name__)
 
 REVIEW_NOTICE = datetime.timedelta(days=28)
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
@@ -239,10 +243,18 @@ def review_choices(competency):
 # Ending delegations from outside the flow.
 
 def _cancel(process, outcome, reason):
+    """Cancel what is left of a process. A failure here must not undo the change that caused
+    it (a PA leaving, a revocation): the process is logged and left for its next step to end."""
     from .delegation import DelegationFlow
 
-    DelegationFlow.instance.cancel(process)
-    _finish(process, outcome, reason)
+    try:
+        with transaction.atomic():
+            DelegationFlow.instance.cancel(process)
+            _finish(process, outcome, reason)
+    except (FlowLockFailed, FlowRuntimeError):
+        log.warning("Delegation %s could not be cancelled (%s)", process.reference, outcome, exc_info=True)
+        return False
+    return True
 
 
 @transaction.atomic
@@ -250,8 +262,7 @@ def withdraw_for_departed_pa(*, recipient, pa, reason):
     """The PA left the circle: their open delegations for this person end."""
     withdrawn = 0
     for process in DelegationProcess.objects.filter(recipient=recipient, pa=pa, status=PROCESS.NEW):
-        _cancel(process, DelegationOutcome.WITHDRAWN, reason)
-        withdrawn += 1
+        withdrawn += _cancel(process, DelegationOutcome.WITHDRAWN, reason)
     return withdrawn
 
 

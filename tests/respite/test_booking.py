@@ -34,12 +34,14 @@ def test_budget_holder_who_cares_books_and_the_shift_is_offered_to_pas(
     start = next_saturday(10)
     client.force_login(parent)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("respite:book", args=[account.pk]), form(start, start + datetime.timedelta(hours=6)))
+        response = client.post(reverse("respite:book", args=[account.pk]),
+                               form(start, start + datetime.timedelta(hours=6), "Key under the mat"))
     assert response.status_code == 302
     booking = RespiteBooking.objects.get()
     assert booking.status == BookingStatus.BOOKED and booking.hours == Decimal("6.00")
     assert booking.shift.kind == Shift.Kind.RESPITE and booking.shift.status == Shift.Status.OFFERED
     assert (booking.shift.start, booking.shift.end) == (booking.start, booking.end)
+    assert booking.shift.notes == "Respite cover booked by " + parent.get_full_name() + ". Key under the mat"
     assert account.balance() == Decimal("2.00")
     assert any("shift available" in body for body in texts_to(pa))
 

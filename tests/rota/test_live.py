@@ -44,14 +44,14 @@ def socket(recipient, user=None):
 
 async def open_rota(recipient, user, last_seq=0, week="2027-03-01"):
     communicator = await sync_to_async(socket)(recipient, user)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=5)
     assert connected
     await communicator.send_json_to({"type": "hello", "last_seq": last_seq, "week": week})
     return communicator
 
 
 async def closed_with(communicator):
-    message = await communicator.receive_output(timeout=2)
+    message = await communicator.receive_output(timeout=5)
     assert message["type"] == "websocket.close"
     return message["code"]
 
@@ -63,21 +63,21 @@ def add_shift(recipient, actor, hour=9, **kwargs):
 
 async def test_someone_from_another_family_is_refused_with_4404(family, parent, other_parent):
     communicator = await sync_to_async(socket)(family, other_parent)
-    assert (await communicator.connect())[0]
+    assert (await communicator.connect(timeout=5))[0]
     assert await closed_with(communicator) == 4404
     # The same socket as someone in the circle stays open.
     allowed = await open_rota(family, parent)
-    assert (await allowed.receive_json_from())["type"] == "synced"
+    assert (await allowed.receive_json_from(timeout=5))["type"] == "synced"
     await allowed.disconnect()
 
 
 async def test_anonymous_and_unknown_rotas_are_refused(family, parent, other_family):
     anonymous = await sync_to_async(socket)(family)
-    await anonymous.connect()
+    await anonymous.connect(timeout=5)
     assert await closed_with(anonymous) == 4401
     other_family.pk += 1000  # no such person
     missing = await sync_to_async(socket)(other_family, parent)
-    await missing.connect()
+    await missing.connect(timeout=5)
     assert await closed_with(missing) == 4404
 
 
@@ -87,13 +87,13 @@ async def test_a_foreign_origin_is_rejected(family, parent):
     cookie = await sync_to_async(session_cookie)(parent)
     communicator = WebsocketCommunicator(application, f"/ws/rota/{family.pk}/", headers=[
         (b"origin", b"http://evil.example"), (b"host", b"testserver"), (b"cookie", f"sessionid={cookie}".encode())])
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=5)
     assert not connected
 
 
 async def test_changes_arrive_after_commit_only(family, parent):
     watcher = await open_rota(family, parent)
-    assert (await watcher.receive_json_from())["type"] == "synced"
+    assert (await watcher.receive_json_from(timeout=5))["type"] == "synced"
 
     def change_then_look():
         with transaction.atomic():
@@ -102,7 +102,7 @@ async def test_changes_arrive_after_commit_only(family, parent):
             assert async_to_sync(watcher.receive_nothing)(timeout=0.3)
 
     await sync_to_async(change_then_look)()
-    message = await watcher.receive_json_from(timeout=2)
+    message = await watcher.receive_json_from(timeout=5)
     assert message["type"] == "change" and message["seq"] == 1
     assert message["day"] == "2027-03-01" and message["week"] == "2027-03-01"
     assert 'class="card shift-card' in message["html"] and "09:00–11:00" in message["html"]
@@ -111,7 +111,7 @@ async def test_changes_arrive_after_commit_only(family, parent):
 
 async def test_a_rolled_back_change_is_never_broadcast_nor_numbered(family, parent):
     watcher = await open_rota(family, parent)
-    await watcher.receive_json_from()
+    await watcher.receive_json_from(timeout=5)
 
     def change_and_fail():
         with pytest.raises(RuntimeError), transaction.atomic():
@@ -121,26 +121,26 @@ async def test_a_rolled_back_change_is_never_broadcast_nor_numbered(family, pare
     await sync_to_async(change_and_fail)()
     assert await watcher.receive_nothing(timeout=0.3)
     await sync_to_async(add_shift)(family, parent, hour=12)
-    assert (await watcher.receive_json_from(timeout=2))["seq"] == 1  # no hole in the numbering
+    assert (await watcher.receive_json_from(timeout=5))["seq"] == 1  # no hole in the numbering
     await watcher.disconnect()
 
 
 async def test_every_page_on_the_rota_gets_every_change_in_order(family, parent, carer):
     pages = [await open_rota(family, parent), await open_rota(family, carer)]
     for page in pages:
-        await page.receive_json_from()
+        await page.receive_json_from(timeout=5)
     for hour in (8, 11, 14):
         await sync_to_async(add_shift)(family, parent, hour=hour)
     for page in pages:
-        assert [(await page.receive_json_from(timeout=2))["seq"] for _ in range(3)] == [1, 2, 3]
+        assert [(await page.receive_json_from(timeout=5))["seq"] for _ in range(3)] == [1, 2, 3]
         await page.disconnect()
 
 
 async def test_a_reconnecting_page_gets_what_it_missed(family, parent, carer):
     page = await open_rota(family, parent)
-    await page.receive_json_from()
+    await page.receive_json_from(timeout=5)
     await sync_to_async(add_shift)(family, carer, hour=8)
-    assert (await page.receive_json_from(timeout=2))["seq"] == 1
+    assert (await page.receive_json_from(timeout=5))["seq"] == 1
     await page.disconnect()  # the phone loses signal...
 
     await sync_to_async(add_shift)(family, carer, hour=11)
@@ -148,7 +148,7 @@ async def test_a_reconnecting_page_gets_what_it_missed(family, parent, carer):
     await sync_to_async(services.cancel_shift)(shift=shift, actor=carer, reason="Not needed")
 
     page = await open_rota(family, parent, last_seq=1)  # ...and says the last number it saw
-    replayed = [await page.receive_json_from(timeout=2) for _ in range(4)]
+    replayed = [await page.receive_json_from(timeout=5) for _ in range(4)]
     assert [m.get("seq") for m in replayed] == [2, 3, 4, 4]
     assert replayed[-1]["type"] == "synced"
     assert "shift-cancelled" in replayed[2]["html"]
@@ -160,7 +160,7 @@ async def test_a_page_too_far_behind_gets_a_snapshot_of_its_week(family, parent,
     for hour in (6, 9, 12, 15):
         await sync_to_async(add_shift)(family, parent, hour=hour)
     page = await open_rota(family, parent, last_seq=0)
-    snapshot = await page.receive_json_from(timeout=2)
+    snapshot = await page.receive_json_from(timeout=5)
     assert snapshot["type"] == "snapshot" and snapshot["seq"] == 4 and snapshot["week"] == "2027-03-01"
     assert len(snapshot["cards"]) == 4
     await page.disconnect()
@@ -171,13 +171,13 @@ async def test_a_pruned_change_log_also_means_a_snapshot(family, parent):
         await sync_to_async(add_shift)(family, parent, hour=hour)
     await sync_to_async(RotaChange.objects.filter(seq=1).delete)()
     page = await open_rota(family, parent, last_seq=0)
-    assert (await page.receive_json_from(timeout=2))["type"] == "snapshot"
+    assert (await page.receive_json_from(timeout=5))["type"] == "snapshot"
     await page.disconnect()
 
 
 async def test_a_pa_who_leaves_the_circle_is_disconnected(family, parent, pa):
     page = await open_rota(family, pa)
-    await page.receive_json_from()
+    await page.receive_json_from(timeout=5)
     membership = await sync_to_async(Membership.objects.get)(recipient=family, user=pa, role=Role.PA)
     await sync_to_async(end_membership)(membership=membership, actor=parent, reason="Moved away")
     assert await closed_with(page) == 4403
@@ -185,9 +185,9 @@ async def test_a_pa_who_leaves_the_circle_is_disconnected(family, parent, pa):
 
 async def test_a_pa_in_the_circle_watches_live_too(family, parent, pa):
     page = await open_rota(family, pa)
-    await page.receive_json_from()
+    await page.receive_json_from(timeout=5)
     await sync_to_async(add_shift)(family, parent, hour=9, pa=pa)
-    message = await page.receive_json_from(timeout=2)
+    message = await page.receive_json_from(timeout=5)
     assert f'data-pa="{pa.pk}"' in message["html"]
     await page.disconnect()
 

@@ -167,3 +167,10 @@ def test_booking_cancelling_and_moving_text_the_pa(family, parent, pa, monday, d
     assert "booked for a shift Mon 01 Mar 09:00-15:00" in bodies[0]
     assert "Mon 01 Mar 09:00-15:00 is now Mon 01 Mar 10:00-15:00" in bodies[1]
     assert "cancelled" in bodies[2] and "Away" not in bodies[2]
+
+
+def test_the_live_card_of_an_offer_says_how_many_were_asked(open_shift, parent, pa, pa2):
+    from rota.models import RotaChange
+
+    services.offer_shift(shift=open_shift, actor=parent)
+    assert "Offered to 2" in RotaChange.objects.order_by("-seq").first().payload["html"]

@@ -1,6 +1,4 @@
 """Drive a delegation through its pages as real users: URLs come from the flow's nodes."""
-import datetime
-
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -69,10 +67,6 @@ def through_to_assessment(client, *, parent, nurse, pa, recipient, task):
     practices = task.supervised_practices_required
     assert take(client, nurse, process, DelegationFlow.train, training(practices)).status_code == 302
     return process
-
-
-def yesterday_plus(days):
-    return timezone.now() + datetime.timedelta(days=days)
 
 
 def signed_off_delegation(*, parent, nurse, pa, recipient, task):
