@@ -182,7 +182,9 @@ def invite_to_set_up_account(*, membership, actor):
 
 
 def _locked(invitation):
-    return Invitation.objects.select_for_update().select_related("recipient", "created_by").get(pk=invitation.pk)
+    # of=self: PostgreSQL cannot lock the nullable side (created_by) of the outer join.
+    locked = Invitation.objects.select_for_update(of=("self",)).select_related("recipient", "created_by")
+    return locked.get(pk=invitation.pk)
 
 
 @transaction.atomic

@@ -94,7 +94,7 @@ class DelegationFlow(flow.Flow):
         View(views.ReviewView.as_view())
         .Annotation(title="Review: renew or revoke")
         .Allow("act_clinically")
-        .OnTimeout(services.expires_at, this.expire, title="Review date passed")
+        .OnTimeout(services.expires_at, this.expire, title="Expires unless renewed")
         .Next(this.check_review)
     )
     check_review = flow.If(services.renewed).Then(this.wait_for_review).Else(this.revoked)

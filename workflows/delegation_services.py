@@ -27,7 +27,6 @@ from .delegation_models import DelegationAgreement, DelegationOutcome, Delegatio
 log = logging.getLogger(__name__)
 
 REVIEW_NOTICE = datetime.timedelta(days=28)
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED, STATUS.SCHEDULED)
 
 
 # Gates: the flow asks these about the process (each gets the node's activation).
@@ -36,6 +35,11 @@ def _competency(activation):
     # Fresh from the database: the process object travels through the whole activation
     # chain, so its cached competency predates the step that just changed it.
     return Competency.objects.select_related("task").get(pk=activation.process.competency_id)
+
+
+def _record_of(activation):
+    """The competency by id only: the competencies services lock and load it themselves."""
+    return Competency(pk=activation.process.competency_id)
 
 
 def risk_accepted(activation):
@@ -182,17 +186,17 @@ def agree(*, activation, actor, party, agreed, notes=""):
 
 @transaction.atomic
 def train(*, activation, actor, **record):
-    competencies.record_training(competency=_competency(activation), trainer=actor, **record)
+    competencies.record_training(competency=_record_of(activation), trainer=actor, **record)
     activation.execute()
 
 
 @transaction.atomic
 def assess(*, activation, actor, assessed_on, results, notes=""):
     process = activation.process
-    competencies.record_assessment(
-        competency=_competency(activation), assessor=actor, assessed_on=assessed_on, results=results, notes=notes
+    assessment = competencies.record_assessment(
+        competency=_record_of(activation), assessor=actor, assessed_on=assessed_on, results=results, notes=notes
     )
-    if _competency(activation).status == Status.REVOKED:
+    if assessment.competency.status == Status.REVOKED:
         _finish(process, DelegationOutcome.NOT_COMPETENT,
                 f"Not competent after {competencies.MAX_ASSESSMENT_ATTEMPTS} assessments")
     activation.execute()
@@ -201,7 +205,7 @@ def assess(*, activation, actor, assessed_on, results, notes=""):
 @transaction.atomic
 def sign_off(*, activation, actor, notes="", at=None):
     """`at` backdates the sign-off only for demo data; the step's page always signs off now."""
-    competencies.sign_off(competency=_competency(activation), actor=actor, notes=notes, at=at)
+    competencies.sign_off(competency=_record_of(activation), actor=actor, notes=notes, at=at)
     _finish(activation.process, DelegationOutcome.SIGNED_OFF)
     activation.execute()
 

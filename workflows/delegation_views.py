@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from care.models import CareRecipient
 from care.permissions import VIEW, can, get_recipient_or_404
@@ -207,14 +208,14 @@ def process_detail(request, process_pk):
     open_steps = [
         (task, step_url(task) if may_take(request.user, task) else None)
         for task in tasks
-        if task.status in (queries.STATUS.NEW, queries.STATUS.ASSIGNED) and task.flow_task_type == "HUMAN"
+        if task.status in (STATUS.NEW, STATUS.ASSIGNED) and task.flow_task_type == "HUMAN"
     ]
     return render(request, "workflows/delegation/process.html", {
         "process": process,
         # gateways are the flow's own bookkeeping, not something anyone did
         "history": [t for t in tasks if t.finished and t.flow_task_type not in ("EXCLUSIVE_GATEWAY", "SWITCH")],
         "open_steps": open_steps,
-        "waiting": [t for t in tasks if t.status == queries.STATUS.SCHEDULED],
+        "waiting": [t for t in tasks if t.status == STATUS.SCHEDULED],
         "risk_assessments": process.risk_assessments.select_related("assessor"),
         "agreements": process.agreements.select_related("given_by"),
     })

@@ -6,6 +6,7 @@ inbox, so the page and the task URL can never disagree.
 """
 from django.db.models import Q
 
+from care.models import CareRecipient
 from care.permissions import VIEW, can, recipients_for
 
 REQUEST = ("manage_rota", "act_clinically")  # budget holders and carers, or a clinician
@@ -18,7 +19,8 @@ def delegation_of(task):
 
 
 def may_act(user, codename, task):
-    return can(user, codename, delegation_of(task).recipient)
+    # guardian needs only the person's id and model, not the row
+    return can(user, codename, CareRecipient(pk=delegation_of(task).recipient_id))
 
 
 def may_view(user, process):
