@@ -44,8 +44,7 @@ def card_message(shift):
 
 def next_seq(recipient_id):
     """Take the rota's counter row lock (held until commit) and return the next number."""
-    RotaSequence.objects.get_or_create(recipient_id=recipient_id)
-    counter = RotaSequence.objects.select_for_update().get(recipient_id=recipient_id)
+    counter, _ = RotaSequence.objects.select_for_update().get_or_create(recipient_id=recipient_id)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last

@@ -1,18 +1,17 @@
 """Rota fixtures on top of the shared cast (tests/conftest.py).
 
-Dates are fixed in the future (March 2027) unless a test is about a named day, so the rules
-that refuse booking a finished shift never interfere by accident.
+Dates are in March of `YEAR`, a future year (see factories.py), unless a test is about a named
+day, so the rules that refuse booking a finished shift never interfere by accident.
 """
 import datetime
 
 import pytest
-from channels.layers import get_channel_layer
 
 from care.models import Role
 from notifications.backends import locmem
 from tests.factories import member
 
-from .factories import at, task
+from .factories import YEAR, at, task
 
 
 @pytest.fixture(autouse=True)
@@ -36,27 +35,12 @@ def pa2(family):
 
 @pytest.fixture
 def monday():
-    return datetime.date(2027, 3, 1)
+    return datetime.date(YEAR, 3, 1)
 
 
 @pytest.fixture
 def nine_to_five(monday):
     return at(monday, 9), at(monday, 17)
-
-
-@pytest.fixture
-def channel_layer():
-    layer = get_channel_layer()
-    if hasattr(layer, "flush"):
-        import asyncio
-
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            from asgiref.sync import async_to_sync
-
-            async_to_sync(layer.flush)()
-    return layer
 
 
 def texts_to(user):

@@ -11,8 +11,20 @@ from rota.queries import local_instant
 from tests.factories import CareRecipientFactory, UserFactory
 
 
+def _a_future_year_starting_march_on_a_monday():
+    """Tests book shifts, which must not have ended: use a year ahead where 1 March is a Monday,
+    so "Mon 01 Mar" always reads the same and the clocks go forward on Sunday 28 March."""
+    year = datetime.date.today().year + 1
+    while datetime.date(year, 3, 1).weekday() != 0:
+        year += 1
+    return year
+
+
+YEAR = _a_future_year_starting_march_on_a_monday()
+
+
 def at(day, hour, minute=0):
-    """An aware London instant, e.g. at("2027-03-01", 8)."""
+    """An aware London instant, e.g. at(f"{YEAR}-03-01", 8)."""
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
     return local_instant(day, datetime.time(hour, minute))

@@ -6,7 +6,7 @@ from rota import services
 from rota.models import Shift
 from tests.factories import UserFactory
 
-from .factories import at
+from .factories import YEAR, at
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def admin_client(client, db):
 
 def change_form(shift, **overrides):
     data = {
-        "start_0": "2027-03-01", "start_1": "09:00:00", "end_0": "2027-03-01", "end_1": "12:00:00",
+        "start_0": f"{YEAR}-03-01", "start_1": "09:00:00", "end_0": f"{YEAR}-03-01", "end_1": "12:00:00",
         "kind": "day", "notes": "", "location": "", "expected_version": shift.version,
     }
     data.update(overrides)

@@ -11,7 +11,7 @@ from rota.models import Shift
 from tests.factories import ProfileFactory
 
 from .conftest import texts_to
-from .factories import ShiftFactory, at, signed_off
+from .factories import YEAR, ShiftFactory, at, signed_off
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def scene(family, parent, pa, pa2, nurse, suction, monday):
     """pa and pa2 both signed off for suction; shifts spread so only some depend on pa's competency.
     The budget holder has agreed to texts."""
     ProfileFactory(user=parent)
-    long_ago, far_ahead = at("2026-01-05", 9), at("2028-01-05", 9)
+    long_ago, far_ahead = at("2026-01-05", 9), at(f"{YEAR + 1}-01-05", 9)
     mine = signed_off(pa, family, suction, long_ago, far_ahead, clinician=nurse)
     signed_off(pa2, family, suction, long_ago, far_ahead, clinician=nurse)
 

@@ -8,13 +8,13 @@ from notifications.services import receive_text
 from rota import services
 from rota.models import OfferResponse, Shift
 
-from .factories import at
+from .factories import YEAR, at
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_simultaneous_yes_replies_book_exactly_one_pa(family, parent, pa, pa2):
-    shift = services.create_shift(recipient=family, start=at("2027-03-01", 9), end=at("2027-03-01", 15), kind="day",
+    shift = services.create_shift(recipient=family, start=at(f"{YEAR}-03-01", 9), end=at(f"{YEAR}-03-01", 15), kind="day",
                                   actor=parent)
     offer = services.offer_shift(shift=shift, actor=parent)
     start = threading.Barrier(2)
@@ -47,7 +47,7 @@ def test_many_simultaneous_yes_replies_still_book_one(family, parent):
     from tests.factories import member
 
     pas = [member(family, Role.PA, username=f"racer-{n}") for n in range(6)]
-    shift = services.create_shift(recipient=family, start=at("2027-03-02", 9), end=at("2027-03-02", 15), kind="day",
+    shift = services.create_shift(recipient=family, start=at(f"{YEAR}-03-02", 9), end=at(f"{YEAR}-03-02", 15), kind="day",
                                   actor=parent)
     offer = services.offer_shift(shift=shift, actor=parent)
     start = threading.Barrier(len(pas))

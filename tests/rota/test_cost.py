@@ -8,7 +8,7 @@ from rota import services
 from rota.queries import budget_summary, shift_cost, shift_pay
 from tests.factories import BudgetFactory
 
-from .factories import ShiftFactory, at
+from .factories import YEAR, ShiftFactory, at
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +52,12 @@ def test_open_shifts_are_estimated_at_the_minimum_wage(family, monday):
 
 
 def test_period_summary_counts_live_shifts_in_the_budget_period(family, pa, monday):
-    BudgetFactory(recipient=family, period_start=datetime.date(2026, 4, 1), period_end=datetime.date(2027, 4, 1),
+    BudgetFactory(recipient=family, period_start=datetime.date(YEAR - 1, 4, 1), period_end=datetime.date(YEAR, 4, 1),
                   amount=Decimal("1000.00"))
     ShiftFactory(recipient=family, pa=pa, start=at(monday, 9), end=at(monday, 17))  # 129.60
     ShiftFactory(recipient=family, start=at(monday, 18), end=at(monday, 20))  # open: 30.50
     ShiftFactory(recipient=family, pa=pa, status="cancelled", start=at(monday, 21), end=at(monday, 23))
-    ShiftFactory(recipient=family, pa=pa, start=at("2027-04-01", 9), end=at("2027-04-01", 17))  # next period
+    ShiftFactory(recipient=family, pa=pa, start=at(f"{YEAR}-04-01", 9), end=at(f"{YEAR}-04-01", 17))  # next period
     summary = budget_summary(family, monday)
     assert summary.planned == Decimal("160.10") and summary.shift_count == 2
     assert summary.open_estimate == Decimal("30.50")
@@ -66,7 +66,7 @@ def test_period_summary_counts_live_shifts_in_the_budget_period(family, pa, mond
 
 
 def test_warns_before_the_budget_is_overspent(family, parent, pa, monday):
-    BudgetFactory(recipient=family, period_start=datetime.date(2026, 4, 1), period_end=datetime.date(2027, 4, 1),
+    BudgetFactory(recipient=family, period_start=datetime.date(YEAR - 1, 4, 1), period_end=datetime.date(YEAR, 4, 1),
                   amount=Decimal("140.00"))
     shift = services.create_shift(recipient=family, start=at(monday, 9), end=at(monday, 17), kind="day",
                                   actor=parent, pa=pa)  # 129.60 of 140: over 90%

@@ -4,16 +4,16 @@ from freezegun import freeze_time
 
 from rota import services
 
-from .factories import at
+from .factories import YEAR, at
 
 
 def test_planner_sees_shifts_needing_cover_and_pa_sees_offers(client, family, parent, pa, pa2,
                                                               django_capture_on_commit_callbacks):
-    with freeze_time("2027-02-20"):
-        sick = services.create_shift(recipient=family, start=at("2027-03-01", 9), end=at("2027-03-01", 12),
+    with freeze_time(f"{YEAR}-02-20"):
+        sick = services.create_shift(recipient=family, start=at(f"{YEAR}-03-01", 9), end=at(f"{YEAR}-03-01", 12),
                                      kind="day", actor=parent, pa=pa)
         services.mark_needs_cover(shift=sick, actor=parent, reason="Jordan is ill")
-        open_shift = services.create_shift(recipient=family, start=at("2027-03-02", 9), end=at("2027-03-02", 12),
+        open_shift = services.create_shift(recipient=family, start=at(f"{YEAR}-03-02", 9), end=at(f"{YEAR}-03-02", 12),
                                            kind="day", actor=parent)
         services.offer_shift(shift=open_shift, actor=parent)
         client.force_login(parent)

@@ -8,7 +8,7 @@ from care.services import end_membership
 from rota import ical, services
 from tests.factories import member
 
-from .factories import ShiftFactory, at
+from .factories import YEAR, ShiftFactory, at
 
 
 @pytest.fixture
@@ -23,15 +23,15 @@ def events(client, feed):
 
 
 def test_feed_lists_booked_shifts_without_clinical_details(client, family, parent, pa, pa2, suction, feed):
-    shift = ShiftFactory(recipient=family, pa=pa, start=at("2027-03-01", 9), end=at("2027-03-01", 15),
+    shift = ShiftFactory(recipient=family, pa=pa, start=at(f"{YEAR}-03-01", 9), end=at(f"{YEAR}-03-01", 15),
                          notes="Suction before lunch", location="1 Example Row")
     shift.tasks.add(suction)
-    ShiftFactory(recipient=family, pa=pa2, start=at("2027-03-02", 9), end=at("2027-03-02", 15))  # not theirs
-    ShiftFactory(recipient=family, start=at("2027-03-03", 9), end=at("2027-03-03", 15))  # open
-    ShiftFactory(recipient=family, pa=pa, status="cancelled", start=at("2027-03-04", 9), end=at("2027-03-04", 15))
+    ShiftFactory(recipient=family, pa=pa2, start=at(f"{YEAR}-03-02", 9), end=at(f"{YEAR}-03-02", 15))  # not theirs
+    ShiftFactory(recipient=family, start=at(f"{YEAR}-03-03", 9), end=at(f"{YEAR}-03-03", 15))  # open
+    ShiftFactory(recipient=family, pa=pa, status="cancelled", start=at(f"{YEAR}-03-04", 9), end=at(f"{YEAR}-03-04", 15))
     [event] = events(client, feed)
     assert event["summary"] == "PA shift (Day)"
-    assert event.decoded("dtstart") == at("2027-03-01", 9)
+    assert event.decoded("dtstart") == at(f"{YEAR}-03-01", 9)
     text = Calendar.from_ical(client.get(reverse("rota:ical", args=[feed.token])).content).to_ical().decode()
     for secret in ("Suction", "suction", "Example Row", family.display_name):
         assert secret not in text
@@ -58,10 +58,10 @@ def test_the_link_inside_someone_elses_session_is_404(client, pa, parent, feed):
 
 def test_shifts_in_a_circle_the_pa_left_and_needing_cover_drop_out(client, family, other_family, parent, pa, feed):
     member(other_family, Role.PA, user=pa)
-    ShiftFactory(recipient=other_family, pa=pa, start=at("2027-03-05", 9), end=at("2027-03-05", 15))
-    kept = services.create_shift(recipient=family, start=at("2027-03-01", 9), end=at("2027-03-01", 12), kind="day",
+    ShiftFactory(recipient=other_family, pa=pa, start=at(f"{YEAR}-03-05", 9), end=at(f"{YEAR}-03-05", 15))
+    kept = services.create_shift(recipient=family, start=at(f"{YEAR}-03-01", 9), end=at(f"{YEAR}-03-01", 12), kind="day",
                                  actor=parent, pa=pa)
-    sick = services.create_shift(recipient=family, start=at("2027-03-02", 9), end=at("2027-03-02", 12), kind="day",
+    sick = services.create_shift(recipient=family, start=at(f"{YEAR}-03-02", 9), end=at(f"{YEAR}-03-02", 12), kind="day",
                                  actor=parent, pa=pa)
     services.mark_needs_cover(shift=sick, actor=parent, reason="Ill")
     assert len(events(client, feed)) == 3 - 1

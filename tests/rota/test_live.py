@@ -17,7 +17,7 @@ from care.services import end_membership
 from rota import live, services
 from rota.models import RotaChange
 
-from .factories import at
+from .factories import YEAR, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,7 +72,7 @@ def socket(recipient, user=None):
     return WebsocketCommunicator(application, f"/ws/rota/{recipient.pk}/", headers=headers)
 
 
-async def open_rota(recipient, user, last_seq=0, week="2027-03-01"):
+async def open_rota(recipient, user, last_seq=0, week=f"{YEAR}-03-01"):
     communicator = await sync_to_async(socket)(recipient, user)
     connected, _ = await communicator.connect(timeout=5)
     assert connected
@@ -87,7 +87,7 @@ async def closed_with(communicator):
 
 
 def add_shift(recipient, actor, hour=9, **kwargs):
-    return services.create_shift(recipient=recipient, start=at("2027-03-01", hour), end=at("2027-03-01", hour + 2),
+    return services.create_shift(recipient=recipient, start=at(f"{YEAR}-03-01", hour), end=at(f"{YEAR}-03-01", hour + 2),
                                  kind="day", actor=actor, **kwargs)
 
 
@@ -138,7 +138,7 @@ async def test_changes_arrive_after_commit_only(family, parent):
     await sync_to_async(change_then_look)()
     message = await watcher.receive_json_from(timeout=5)
     assert message["type"] == "change" and message["seq"] == 1
-    assert message["day"] == "2027-03-01" and message["week"] == "2027-03-01"
+    assert message["day"] == f"{YEAR}-03-01" and message["week"] == f"{YEAR}-03-01"
     assert 'class="card shift-card' in message["html"] and "09:00–11:00" in message["html"]
     await watcher.disconnect()
 
@@ -199,7 +199,7 @@ async def test_a_page_too_far_behind_gets_a_snapshot_of_its_week(family, parent,
         await sync_to_async(add_shift)(family, parent, hour=hour)
     page = await open_rota(family, parent, last_seq=0)
     snapshot = await page.receive_json_from(timeout=5)
-    assert snapshot["type"] == "snapshot" and snapshot["seq"] == 4 and snapshot["week"] == "2027-03-01"
+    assert snapshot["type"] == "snapshot" and snapshot["seq"] == 4 and snapshot["week"] == f"{YEAR}-03-01"
     assert len(snapshot["cards"]) == 4
     await page.disconnect()
 
@@ -241,8 +241,8 @@ def test_record_change_refuses_to_run_outside_a_transaction(family, parent):
 
 def test_snapshot_lists_the_week_of_the_page(family, parent):
     add_shift(family, parent, hour=9)
-    services.create_shift(recipient=family, start=at("2027-03-08", 9), end=at("2027-03-08", 10), kind="day",
+    services.create_shift(recipient=family, start=at(f"{YEAR}-03-08", 9), end=at(f"{YEAR}-03-08", 10), kind="day",
                           actor=parent)
-    [message] = live.catch_up(family.pk, None, "2027-03-09")
-    assert message["week"] == "2027-03-08" and len(message["cards"]) == 1
-    assert datetime.date.fromisoformat(message["cards"][0]["day"]) == datetime.date(2027, 3, 8)
+    [message] = live.catch_up(family.pk, None, f"{YEAR}-03-09")
+    assert message["week"] == f"{YEAR}-03-08" and len(message["cards"]) == 1
+    assert datetime.date.fromisoformat(message["cards"][0]["day"]) == datetime.date(YEAR, 3, 8)

@@ -10,7 +10,7 @@ from rota import services
 from rota.models import Shift
 from tests.factories import member
 
-from .factories import ShiftFactory, at, signed_off
+from .factories import YEAR, ShiftFactory, at, signed_off
 
 
 def week_url(recipient, day):
@@ -28,7 +28,7 @@ def test_week_page_shows_the_shifts_of_that_week(client, family, parent, pa, mon
     assert body.count('class="card shift-card') == 2
     assert "09:00–15:00 · 6 h" in body and "<strong>Open</strong>" in body
     assert 'data-ws-path="/ws/rota/%d/"' % family.pk in body
-    assert 'href="?week=2027-03-08"' in body and 'href="?week=2027-02-22"' in body
+    assert f'href="?week={YEAR}-03-08"' in body and f'href="?week={YEAR}-02-22"' in body
     assert "js/rota.js" in body and "<script>" not in body  # no inline script
 
 
@@ -53,18 +53,18 @@ def test_a_pa_sees_the_rota_but_cannot_add_shifts(client, family, pa, parent, mo
 def test_adding_a_shift_on_the_page(client, family, parent, pa, monday):
     client.force_login(parent)
     response = client.post(reverse("rota:new", args=[family.pk]), {
-        "day": "2027-03-01", "start_time": "22:00", "end_time": "07:00", "kind": "sleep_in", "pa": pa.pk,
+        "day": f"{YEAR}-03-01", "start_time": "22:00", "end_time": "07:00", "kind": "sleep_in", "pa": pa.pk,
         "notes": "Sleep-in",
     })
     assert response.status_code == 302
     shift = Shift.objects.get()
-    assert (shift.start, shift.end, shift.pa, shift.status) == (at(monday, 22), at("2027-03-02", 7), pa, "confirmed")
+    assert (shift.start, shift.end, shift.pa, shift.status) == (at(monday, 22), at(f"{YEAR}-03-02", 7), pa, "confirmed")
 
 
 def test_a_time_the_clocks_skip_is_refused_with_a_message(client, family, parent):
     client.force_login(parent)
     response = client.post(reverse("rota:new", args=[family.pk]), {
-        "day": "2027-03-28", "start_time": "01:30", "end_time": "06:00", "kind": "day",
+        "day": f"{YEAR}-03-28", "start_time": "01:30", "end_time": "06:00", "kind": "day",
     })
     assert response.status_code == 400
     assert "clocks go forward" in response.content.decode()
@@ -72,10 +72,10 @@ def test_a_time_the_clocks_skip_is_refused_with_a_message(client, family, parent
 
 
 def test_a_refused_booking_shows_why_and_saves_nothing(client, family, parent, pa, pa2, suction):
-    signed_off(pa2, family, suction, at("2027-01-01", 0), at("2028-01-01", 0))  # delegated here, but not to pa
+    signed_off(pa2, family, suction, at(f"{YEAR}-01-01", 0), at(f"{YEAR + 1}-01-01", 0))  # delegated here, but not to pa
     client.force_login(parent)
     response = client.post(reverse("rota:new", args=[family.pk]), {
-        "day": "2027-03-01", "start_time": "09:00", "end_time": "15:00", "kind": "day", "pa": pa.pk,
+        "day": f"{YEAR}-03-01", "start_time": "09:00", "end_time": "15:00", "kind": "day", "pa": pa.pk,
         "tasks": [suction.pk],
     })
     assert response.status_code == 400
@@ -85,7 +85,7 @@ def test_a_refused_booking_shows_why_and_saves_nothing(client, family, parent, p
 
 def test_editing_with_a_stale_version_shows_the_current_shift(client, family, parent, carer, monday):
     shift = services.create_shift(recipient=family, start=at(monday, 9), end=at(monday, 12), kind="day", actor=parent)
-    form = {"day": "2027-03-01", "start_time": "09:00", "end_time": "13:00", "kind": "day",
+    form = {"day": f"{YEAR}-03-01", "start_time": "09:00", "end_time": "13:00", "kind": "day",
             "version": shift.version, "notes": ""}
     client.force_login(carer)
     assert client.post(reverse("rota:edit", args=[shift.pk]), {**form, "notes": "carer"}).status_code == 302

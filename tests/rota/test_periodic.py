@@ -7,14 +7,14 @@ from freezegun import freeze_time
 from rota import services, tasks
 from rota.models import RotaChange, Shift
 
-from .factories import at
+from .factories import YEAR, at
 
 
 def test_finished_shifts_are_completed_once(family, parent, pa):
-    with freeze_time("2027-02-01"):
-        shift = services.create_shift(recipient=family, start=at("2027-03-01", 9), end=at("2027-03-01", 12),
+    with freeze_time(f"{YEAR}-02-01"):
+        shift = services.create_shift(recipient=family, start=at(f"{YEAR}-03-01", 9), end=at(f"{YEAR}-03-01", 12),
                                       kind="day", actor=parent, pa=pa)
-    with freeze_time(at("2027-03-01", 12) + datetime.timedelta(minutes=1)):
+    with freeze_time(at(f"{YEAR}-03-01", 12) + datetime.timedelta(minutes=1)):
         assert tasks.complete_past_shifts() == 1
         assert tasks.complete_past_shifts() == 0  # safe to run twice
     shift.refresh_from_db()
@@ -23,10 +23,10 @@ def test_finished_shifts_are_completed_once(family, parent, pa):
 
 
 def test_old_changes_are_pruned(family, parent):
-    services.create_shift(recipient=family, start=at("2027-03-01", 9), end=at("2027-03-01", 12), kind="day",
+    services.create_shift(recipient=family, start=at(f"{YEAR}-03-01", 9), end=at(f"{YEAR}-03-01", 12), kind="day",
                           actor=parent)
     RotaChange.objects.update(at=timezone.now() - datetime.timedelta(days=3))
-    services.create_shift(recipient=family, start=at("2027-03-02", 9), end=at("2027-03-02", 12), kind="day",
+    services.create_shift(recipient=family, start=at(f"{YEAR}-03-02", 9), end=at(f"{YEAR}-03-02", 12), kind="day",
                           actor=parent)
     assert tasks.prune_change_log() == 1
     assert list(RotaChange.objects.values_list("seq", flat=True)) == [2]
