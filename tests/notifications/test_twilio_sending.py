@@ -9,7 +9,7 @@ from freezegun import freeze_time
 import notifications
 from notifications.backends import use_backend
 from notifications.backends.twilio import TwilioBackend
-from notifications.models import Message, OptOut, Status
+from notifications.models import OptOut, Status
 from notifications.services import MAX_ATTEMPTS, requeue_stuck_messages, send_due_messages
 from tests.notifications.fake_twilio import (
     FakeTwilio,
