@@ -1,6 +1,4 @@
 """Playwright driving Debian's Chromium (it cannot download its own browsers here)."""
-import os
-
 import pytest
 
 CHROMIUM_ARGS = [
@@ -15,11 +13,12 @@ CHROMIUM_ARGS = [
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM in the test
-    # thread is still used synchronously and outside it.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture
+def chromium(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread while it is open; Django's
+    # ORM in the test thread is still used synchronously beside it. Per test, not per
+    # session: a loop left running would break the async (Channels) tests that follow.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

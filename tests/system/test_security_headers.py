@@ -18,7 +18,7 @@ def test_pages_carry_a_content_security_policy_without_inline_script(client, db)
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "REDIS_URL"}},
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
         "SECRET_KEY": secrets.token_urlsafe(50),
         "PUBLIC_BASE_URL": "https://paworkflow.example.org",
         "ALLOWED_HOSTS": "paworkflow.example.org",
