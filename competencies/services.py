@@ -275,8 +275,8 @@ def expire(*, competency, now=None):
     if claimed != 1:
         return None  # renewed, revoked, not yet due, or another worker got there first
     competency = Competency.objects.select_related("task", "recipient", "pa").get(pk=competency.pk)
-    previous = Status.SIGNED_OFF  # due_to_expire only matches signed-off or suspended ones
-    return _after_lapse(competency, previous, Status.EXPIRED, actor=None, reason="Review date passed", at=now)
+    # due_to_expire matched it signed off or suspended: either way it lapses for the rota
+    return _after_lapse(competency, Status.SIGNED_OFF, Status.EXPIRED, actor=None, reason="Review date passed", at=now)
 
 
 def expire_due(*, now=None, batch=500):
@@ -288,9 +288,8 @@ def expire_due(*, now=None, batch=500):
         ids = list(Competency.objects.due_to_expire(now).order_by("valid_until").values_list("pk", flat=True)[:batch])
         if not ids:
             return expired
-        for pk in ids:
-            with transaction.atomic():
-                expired += expire(competency=Competency(pk=pk), now=now) is not None
+        for pk in ids:  # one transaction each: a failure leaves the others expired
+            expired += expire(competency=Competency(pk=pk), now=now) is not None
         if len(ids) < batch:
             return expired
 
