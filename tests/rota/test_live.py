@@ -1,9 +1,6 @@
 """The live rota socket through the real ASGI stack (origin check, session auth, routing):
 who may connect, changes arrive after commit only and in order, reconnecting pages catch up."""
-import asyncio
 import datetime
-import functools
-import threading
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -20,33 +17,6 @@ from rota.models import RotaChange
 from .factories import YEAR, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def in_own_loop(scenario):
-    """Run an async test body on a fresh event loop in its own thread.
-
-    The session's Playwright browser (tests/browser/conftest.py) keeps an event loop running in
-    the main thread once any browser test has run, and no second loop can run there after it.
-    """
-
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        failure = []
-
-        def body():
-            try:
-                asyncio.run(scenario(*args, **kwargs))
-            except BaseException as exc:  # re-raised in the test's thread below
-                failure.append(exc)
-
-        thread = threading.Thread(target=body)
-        thread.start()
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "the scenario did not finish"
-        if failure:
-            raise failure[0]
-
-    return test
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +61,6 @@ def add_shift(recipient, actor, hour=9, **kwargs):
                                  kind="day", actor=actor, **kwargs)
 
 
-@in_own_loop
 async def test_someone_from_another_family_is_refused_with_4404(family, parent, other_parent):
     communicator = await sync_to_async(socket)(family, other_parent)
     assert (await communicator.connect(timeout=5))[0]
@@ -102,7 +71,6 @@ async def test_someone_from_another_family_is_refused_with_4404(family, parent, 
     await allowed.disconnect()
 
 
-@in_own_loop
 async def test_anonymous_and_unknown_rotas_are_refused(family, parent, other_family):
     anonymous = await sync_to_async(socket)(family)
     await anonymous.connect(timeout=5)
@@ -113,7 +81,6 @@ async def test_anonymous_and_unknown_rotas_are_refused(family, parent, other_fam
     assert await closed_with(missing) == 4404
 
 
-@in_own_loop
 async def test_a_foreign_origin_is_rejected(family, parent):
     from paworkflow.asgi import application
 
@@ -124,7 +91,6 @@ async def test_a_foreign_origin_is_rejected(family, parent):
     assert not connected
 
 
-@in_own_loop
 async def test_changes_arrive_after_commit_only(family, parent):
     watcher = await open_rota(family, parent)
     assert (await watcher.receive_json_from(timeout=5))["type"] == "synced"
@@ -143,7 +109,6 @@ async def test_changes_arrive_after_commit_only(family, parent):
     await watcher.disconnect()
 
 
-@in_own_loop
 async def test_a_rolled_back_change_is_never_broadcast_nor_numbered(family, parent):
     watcher = await open_rota(family, parent)
     await watcher.receive_json_from(timeout=5)
@@ -160,7 +125,6 @@ async def test_a_rolled_back_change_is_never_broadcast_nor_numbered(family, pare
     await watcher.disconnect()
 
 
-@in_own_loop
 async def test_every_page_on_the_rota_gets_every_change_in_order(family, parent, carer):
     pages = [await open_rota(family, parent), await open_rota(family, carer)]
     for page in pages:
@@ -172,7 +136,6 @@ async def test_every_page_on_the_rota_gets_every_change_in_order(family, parent,
         await page.disconnect()
 
 
-@in_own_loop
 async def test_a_reconnecting_page_gets_what_it_missed(family, parent, carer):
     page = await open_rota(family, parent)
     await page.receive_json_from(timeout=5)
@@ -192,7 +155,6 @@ async def test_a_reconnecting_page_gets_what_it_missed(family, parent, carer):
     await page.disconnect()
 
 
-@in_own_loop
 async def test_a_page_too_far_behind_gets_a_snapshot_of_its_week(family, parent, monkeypatch):
     monkeypatch.setattr(live, "MAX_REPLAY", 2)
     for hour in (6, 9, 12, 15):
@@ -204,7 +166,6 @@ async def test_a_page_too_far_behind_gets_a_snapshot_of_its_week(family, parent,
     await page.disconnect()
 
 
-@in_own_loop
 async def test_a_pruned_change_log_also_means_a_snapshot(family, parent):
     for hour in (6, 9):
         await sync_to_async(add_shift)(family, parent, hour=hour)
@@ -214,7 +175,6 @@ async def test_a_pruned_change_log_also_means_a_snapshot(family, parent):
     await page.disconnect()
 
 
-@in_own_loop
 async def test_a_pa_who_leaves_the_circle_is_disconnected(family, parent, pa):
     page = await open_rota(family, pa)
     await page.receive_json_from(timeout=5)
@@ -223,7 +183,6 @@ async def test_a_pa_who_leaves_the_circle_is_disconnected(family, parent, pa):
     assert await closed_with(page) == 4403
 
 
-@in_own_loop
 async def test_a_pa_in_the_circle_watches_live_too(family, parent, pa):
     page = await open_rota(family, pa)
     await page.receive_json_from(timeout=5)
