@@ -1,9 +1,12 @@
 """Two-factor authentication (TOTP, django-otp) for people who make clinical or funding decisions.
 
-Clinicians and coordinators must verify a second factor in this session before they can
-sign off, renew or revoke a delegated task. `second_factor_required` guards those views.
+Clinicians must verify a second factor in this session before they sign off, renew, suspend,
+revoke or reinstate a delegated task, and coordinators before they grant or adjust respite
+hours: `ask_for_second_factor` (after the permission checks) and `second_factor_required` guard
+those views. Services driven without HTTP (seeding, benchmarks) are not sessions and are not asked.
 """
 import base64
+from urllib.parse import urlsplit, urlunsplit
 from functools import wraps
 
 import qrcode
@@ -14,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,15 +28,35 @@ def has_second_factor(request):
     return bool(getattr(request.user, "is_verified", lambda: False)())
 
 
+def ask_for_second_factor(request):
+    """None when this session has a verified second factor; otherwise the redirect to enter it.
+
+    Call it after the object-permission checks, so people outside the circle still get 404. A GET
+    comes back to the same page afterwards. A POST is refused before anything is saved (pages
+    hide these forms until the code is entered, so nobody loses typed work) and goes back to
+    the page the form was on.
+    """
+    if has_second_factor(request):
+        return None
+    if request.method == "GET":
+        back = request.get_full_path()
+    else:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        same_site = url_has_allowed_host_and_scheme(referer.geturl(), allowed_hosts={request.get_host()})
+        back = urlunsplit(("", "", referer.path, referer.query, "")) if same_site and referer.path else ""
+        messages.warning(request, "Nothing was saved: enter your authenticator code, then try again.")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("home")
+    messages.info(request, "Signing off clinical tasks and granting respite hours need your authenticator code.")
+    return redirect(f"{reverse('two-factor')}?{urlencode({'next': back})}")
+
+
 def second_factor_required(view):
-    """Send people without a verified second factor this session to set one up or enter a code."""
+    """For views whose permission checks have already run (Viewflow's step wrapper runs first)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not has_second_factor(request):
-            messages.warning(request, "Signing off needs your authenticator code first.")
-            return redirect(f"{reverse('two-factor')}?next={request.get_full_path()}")
-        return view(request, *args, **kwargs)
+        return ask_for_second_factor(request) or view(request, *args, **kwargs)
 
     return wrapped
 

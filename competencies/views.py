@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from care.permissions import VIEW, can, recipient_permission_required, require_object_permission
+from care.twofactor import ask_for_second_factor, has_second_factor
 
 from . import queries, services
 from .forms import ReasonForm
@@ -37,6 +38,7 @@ def detail(request, competency_pk):
         "training": competency.training_records.select_related("trainer"),
         "assessments": competency.assessments.select_related("assessor"),
         "is_clinician": can(request.user, "act_clinically", competency.recipient),
+        "verified": has_second_factor(request),
         "form": ReasonForm(),
     })
 
@@ -46,6 +48,9 @@ def _status_action(service, done_message):
     @require_POST
     def view(request, competency_pk):
         competency = _competency(request, competency_pk, "act_clinically")
+        ask = ask_for_second_factor(request)
+        if ask:
+            return ask
         form = ReasonForm(request.POST)
         if form.is_valid():
             try:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from care.permissions import get_recipient_or_404
+from care.twofactor import ask_for_second_factor, has_second_factor
 
 from . import access, queries, services
 from .chart import balance_chart
@@ -48,6 +49,9 @@ def person(request, recipient_pk):
     status = 200
     if request.method == "POST":
         access.require(may_open, "Only the person's PHB coordinator opens respite accounts.")
+        ask = ask_for_second_factor(request)
+        if ask:
+            return ask
         if form.is_valid():
             try:
                 account = services.open_account(recipient=recipient, actor=request.user, **form.cleaned_data)
@@ -59,7 +63,8 @@ def person(request, recipient_pk):
         status = INVALID
     return render(
         request, "respite/person.html",
-        {"recipient": recipient, "accounts": queries.accounts_with_balances(accounts), "form": form},
+        {"recipient": recipient, "accounts": queries.accounts_with_balances(accounts), "form": form,
+         "verified": has_second_factor(request)},
         status=status,
     )
 
@@ -119,6 +124,9 @@ def book(request, account_pk):
 def adjust(request, account_pk):
     account, allowed = access.get_account_or_404(request.user, account_pk)
     access.require(allowed.is_coordinator, "Only the person's PHB coordinator adjusts respite hours.")
+    ask = ask_for_second_factor(request)
+    if ask:
+        return ask
     form = AdjustForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -92,3 +92,19 @@ def member(recipient, role, user=None, **user_kwargs):
         PAProfileFactory(user=user) if not hasattr(user, "pa_profile") else None
         ProfileFactory(user=user) if not hasattr(user, "profile") else None
     return user
+
+
+def log_in_with_second_factor(client, user):
+    """Log in as someone who has entered their authenticator code this session.
+
+    The device is real and confirmed; the session holds it exactly as django_otp's login() leaves
+    it (tests/care/test_two_factor.py proves that path with a real code).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Authenticator app"})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

@@ -9,6 +9,8 @@ Steps say who may take them; the work of each step is a service in delegation_se
 from viewflow import this
 from viewflow.workflow import flow, lock
 
+from care.twofactor import second_factor_required
+
 from . import delegation_services as services
 from . import delegation_views as views
 from . import permissions
@@ -80,7 +82,7 @@ class DelegationFlow(flow.Flow):
         .Default(this.not_competent)
     )
     sign_off = (
-        View(views.SignOffView.as_view())
+        View(second_factor_required(views.SignOffView.as_view()))
         .Annotation(title="Sign-off")
         .Allow("act_clinically")
         .Next(this.wait_for_review)
@@ -91,7 +93,7 @@ class DelegationFlow(flow.Flow):
     )
     check_still_valid = flow.If(services.competency_live).Then(this.review).Else(this.lapsed)
     review = (
-        View(views.ReviewView.as_view())
+        View(second_factor_required(views.ReviewView.as_view()))
         .Annotation(title="Review: renew or revoke")
         .Allow("act_clinically")
         .OnTimeout(services.expires_at, this.expire, title="Expires unless renewed")

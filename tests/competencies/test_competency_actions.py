@@ -6,7 +6,7 @@ from django.urls import reverse
 from competencies.models import Competency, CompetencyEvent, Status
 from competencies.signals import competency_lapsed
 from notifications.backends import locmem
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, log_in_with_second_factor
 
 from .factories import catalogue, earn_sign_off
 
@@ -24,7 +24,7 @@ def _empty_outbox():
 
 
 def post(client, user, name, competency, reason="Observed unsafe suction depth"):
-    client.force_login(user)
+    log_in_with_second_factor(client, user)
     return client.post(reverse(f"competencies:{name}", args=[competency.pk]), {"reason": reason})
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from respite import services
 from respite.models import BookingStatus, RespiteAccount
-from tests.factories import member
+from tests.factories import member, log_in_with_second_factor
 from care.models import Role
 
 
@@ -27,7 +27,8 @@ def booking(grandparents_account, carer):
 
 
 def status(client, user, url, method="get", data=None):
-    client.force_login(user)
+    # with the second factor entered, so every refusal here is about who they are
+    log_in_with_second_factor(client, user)
     return getattr(client, method)(url, data or {}).status_code
 
 

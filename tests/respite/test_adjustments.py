@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from respite import services
 from respite.models import Entry, EntryKind
+from tests.factories import log_in_with_second_factor
 
 
 def test_an_addition_is_a_new_lot_with_the_coordinators_name_and_reason(client, coordinator, carer, funded_account):
     account = funded_account(carer)
-    client.force_login(coordinator)
+    log_in_with_second_factor(client, coordinator)
     response = client.post(reverse("respite:adjust", args=[account.pk]),
                            {"hours": "3.5", "reason": "Extra hours agreed at the carer's review"})
     assert response.status_code == 302
@@ -32,7 +33,7 @@ def test_a_reason_is_required_and_nothing_is_saved_without_one(coordinator, care
 
 def test_a_deduction_cannot_take_more_than_the_balance(client, coordinator, carer, funded_account):
     account = funded_account(carer)
-    client.force_login(coordinator)
+    log_in_with_second_factor(client, coordinator)
     response = client.post(reverse("respite:adjust", args=[account.pk]), {"hours": "-9", "reason": "Correction"})
     assert response.status_code == 400
     assert "Only 8 hours are in the bank; cannot take 9 hours." in response.content.decode()
@@ -58,3 +59,16 @@ def test_ledger_rows_cannot_be_changed_or_deleted(carer, funded_account):
         entry.delete()
     with pytest.raises(ValueError, match="append-only"):
         entry.lot.delete()
+
+
+def test_a_coordinator_without_a_second_factor_is_asked_for_it_and_nothing_changes(client, coordinator, carer,
+                                                                                     funded_account):
+    account = funded_account(carer)
+    before = account.balance()
+    client.force_login(coordinator)  # password only
+    url = reverse("respite:adjust", args=[account.pk])
+    page = client.get(url)
+    assert page.status_code == 302 and page.url.startswith(reverse("two-factor"))
+    response = client.post(url, {"hours": "3", "reason": "Extra hours agreed"}, HTTP_REFERER=f"http://testserver{url}")
+    assert response.status_code == 302 and response.url.startswith(reverse("two-factor"))
+    assert account.balance() == before and not account.entries.filter(kind=EntryKind.ADJUSTMENT).exists()

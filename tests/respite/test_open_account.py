@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from care.models import AuditEvent
 from respite.models import EntryKind, RespiteAccount
+from tests.factories import log_in_with_second_factor
 
 
 def terms(carer, **changes):
@@ -17,7 +18,7 @@ def terms(carer, **changes):
 
 
 def test_the_coordinator_opens_an_account_and_the_first_period_is_credited(client, family, carer, coordinator):
-    client.force_login(coordinator)
+    log_in_with_second_factor(client, coordinator)
     response = client.post(reverse("respite:person", args=[family.pk]), terms(carer))
     account = RespiteAccount.objects.get()
     assert response["Location"] == reverse("respite:account", args=[account.pk])
@@ -29,7 +30,7 @@ def test_the_coordinator_opens_an_account_and_the_first_period_is_credited(clien
 
 
 def test_periods_begun_before_opening_are_credited_at_once(client, family, carer, coordinator):
-    client.force_login(coordinator)
+    log_in_with_second_factor(client, coordinator)
     start = timezone.localdate() - datetime.timedelta(weeks=8)
     client.post(reverse("respite:person", args=[family.pk]), terms(carer, periods_start_on=start.isoformat(),
                                                                     cap_hours="", carry_over_hours=""))
@@ -37,7 +38,7 @@ def test_periods_begun_before_opening_are_credited_at_once(client, family, carer
 
 
 def test_bad_terms_are_refused_with_reasons_and_nothing_saved(client, family, carer, pa, coordinator):
-    client.force_login(coordinator)
+    log_in_with_second_factor(client, coordinator)
     url = reverse("respite:person", args=[family.pk])
     response = client.post(url, terms(carer, cap_hours="4"))
     assert response.status_code == 400
@@ -51,7 +52,7 @@ def test_bad_terms_are_refused_with_reasons_and_nothing_saved(client, family, ca
 
 
 def test_a_carer_has_one_account_per_person(client, family, carer, coordinator):
-    client.force_login(coordinator)
+    log_in_with_second_factor(client, coordinator)
     url = reverse("respite:person", args=[family.pk])
     client.post(url, terms(carer))
     response = client.post(url, terms(carer))

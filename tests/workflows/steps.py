@@ -3,6 +3,7 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from competencies.models import HealthcareTask
+from tests.factories import log_in_with_second_factor
 from workflows.delegation import DelegationFlow
 from workflows.delegation_models import DelegationProcess
 
@@ -24,8 +25,12 @@ def request_delegation(client, user, *, recipient, pa, task, reason="Needed at n
 
 
 def take(client, user, process, node, data):
-    """Claim the step if nobody has (as the inbox's "Take this step"), then submit it."""
-    client.force_login(user)
+    """Claim the step if nobody has (as the inbox's "Take this step"), then submit it.
+
+    Everyone has entered their authenticator code: sign-off and review ask clinicians for it
+    (tests/workflows/test_second_factor.py shows what happens when they have not).
+    """
+    log_in_with_second_factor(client, user)
     task = open_task(process, node)
     if task.owner_id is None:
         response = client.post(node.reverse("assign", args=[process.pk, task.pk]))

@@ -8,7 +8,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from competencies.models import Competency, SignOff, Status
 from notifications.models import Message
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, log_in_with_second_factor
 from workflows.delegation import DelegationFlow
 from workflows.delegation_jobs import delegation_sweep
 from workflows.delegation_models import DelegationOutcome
@@ -96,7 +96,7 @@ def test_nurse_revokes_at_review_with_a_reason(client, process, nurse):
 def test_revoking_from_the_competency_page_closes_the_waiting_delegation(client, process, nurse):
     from django.urls import reverse
 
-    client.force_login(nurse)
+    log_in_with_second_factor(client, nurse)
     client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen"})
     process.refresh_from_db()
     assert process.status == PROCESS.CANCELED and process.outcome == DelegationOutcome.REVOKED
@@ -108,7 +108,7 @@ def test_an_open_review_of_a_competency_revoked_elsewhere_can_only_be_closed(cli
 
     with freeze_time(process.competency.valid_until - 10 * DAY):
         delegation_sweep()
-        client.force_login(nurse)
+        log_in_with_second_factor(client, nurse)
         client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen"})
         assert open_task(process, DelegationFlow.review)
         refused = take(client, nurse, process, DelegationFlow.review, {"decision": "renew"})
