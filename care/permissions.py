@@ -2,6 +2,7 @@
 
 Every view, API and socket asks this module; nothing else decides access.
 """
+import itertools
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
 
-from .models import INVITABLE_ROLES, CareRecipient, Membership, Role
+from .models import INVITABLE_ROLES, CareRecipient, CareRecipientUserObjectPermission, Membership, Role
 from .queries import account_for_contact
 
 VIEW = "view_circle"
@@ -42,12 +43,39 @@ def sync_permissions(user, recipient):
         assign_perm(codename, user, recipient)
     for codename in held - wanted:
         remove_perm(codename, user, recipient)
+    if wanted != held:
+        global _generation
+        _generation = next(_changes)
+
+
+# Bumped whenever this process changes anyone's circle permissions, so answers remembered on a
+# user object (below) are never reused after a change made here. User objects live for one
+# request (or one socket's connect, one task), so a change made by another process is seen by
+# the next request.
+_changes = itertools.count()
+_generation = next(_changes)
 
 
 def can(user, codename, recipient):
+    """Does the user hold this circle permission on the recipient?
+
+    The same answer as guardian's `user.has_perm("care.<codename>", recipient)` (active
+    superusers hold everything) for the permissions sync_permissions gives: they are per user,
+    never through groups. One indexed query per user and person fetches all their codenames,
+    remembered on the user object: a flow step asks the same person's permissions several times.
+    """
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return user.has_perm(f"care.{codename}", recipient)
+    if user.is_superuser:
+        return True
+    remembered = user.__dict__.setdefault("_circle_permissions", {})
+    generation, held = remembered.get(recipient.pk, (None, None))
+    if generation != _generation:
+        held = frozenset(CareRecipientUserObjectPermission.objects.filter(
+            user_id=user.pk, content_object_id=recipient.pk, permission__content_type__app_label="care",
+        ).values_list("permission__codename", flat=True))
+        remembered[recipient.pk] = (_generation, held)
+    return codename in held
 
 
 def recipients_for(user, codename=VIEW):
