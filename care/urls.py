@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_account, views_circle, views_families, views_join
+from . import views, views_account, views_audit, views_circle, views_families, views_join
 
 urlpatterns = [
     path("", views.home_page, name="home"),
@@ -19,6 +19,7 @@ urlpatterns = [
     # Coordinators.
     path("families/", views_families.caseload, name="caseload"),
     path("families/new/", views_families.family_create, name="family_create"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
     # Getting back in: by email (Django's views) or by a texted code.
     path("password-reset/", views_account.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

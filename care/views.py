@@ -10,6 +10,7 @@ from . import home
 from .models import Membership
 from .permissions import can, may_create_family, recipient_permission_required, recipients_for
 from .health import health_report
+from .audit import record_staff_view
 
 
 @login_required
@@ -40,6 +41,7 @@ def recipient_page(request, recipient):
         recipient.memberships.active().select_related("user", "user__profile").order_by("role", "user__first_name")
     )
     my_roles = {m.role for m in members if m.user_id == request.user.pk}
+    record_staff_view(request, recipient, "Person page")
     context = {"recipient": recipient, "members": members, "my_roles": my_roles,
                "can_manage": can(request.user, "manage_circle", recipient)}
     return render(request, "care/recipient.html", context)

@@ -17,12 +17,14 @@ from .permissions import (
     require_object_permission,
 )
 from .services import person_name, remove_member
+from .audit import record_staff_view
 
 
 @recipient_permission_required()
 def circle_page(request, recipient):
     """Who is in the circle, in which role, since when; who has been invited and what became of it."""
     held = held_permissions(request.user, recipient)
+    record_staff_view(request, recipient, "Circle page")
     may_end = membership_ender(held)
     members = list(queries.circle_members(recipient))
     for m in members:

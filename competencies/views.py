@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from care.audit import record_staff_view
 from care.permissions import VIEW, can, recipient_permission_required, require_object_permission
 from care.twofactor import ask_for_second_factor, has_second_factor
 
@@ -15,6 +16,7 @@ from .models import Competency
 
 @recipient_permission_required(VIEW)
 def matrix(request, recipient):
+    record_staff_view(request, recipient, "Competency matrix")
     pas, rows = queries.matrix(recipient)
     return render(request, "competencies/matrix.html", {
         "recipient": recipient, "pas": pas, "rows": rows,
@@ -31,6 +33,7 @@ def _competency(request, competency_pk, codename=VIEW):
 @login_required
 def detail(request, competency_pk):
     competency = _competency(request, competency_pk)
+    record_staff_view(request, competency.recipient, f"Competency record C{competency.pk}")
     return render(request, "competencies/detail.html", {
         "competency": competency,
         "sign_offs": competency.sign_offs.select_related("signed_off_by"),

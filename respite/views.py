@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from care.audit import record_staff_view
 from care.permissions import get_recipient_or_404
 from care.twofactor import ask_for_second_factor, has_second_factor
 
@@ -41,6 +42,7 @@ def person(request, recipient_pk):
     allowed = access.rights(request.user, recipient)
     access.require(allowed.sees_all_accounts or allowed.has("use_respite"),
                    "You do not hold respite hours for this person.")
+    record_staff_view(request, recipient, "Respite accounts")
     accounts = RespiteAccount.objects.filter(recipient=recipient)
     if not allowed.sees_all_accounts:
         accounts = accounts.filter(carer=request.user)
@@ -73,6 +75,7 @@ def person(request, recipient_pk):
 def account_page(request, account_pk):
     """The carer's page: balance, hours expiring soon, upcoming respite, chart and statement."""
     account, allowed = access.get_account_or_404(request.user, account_pk)
+    record_staff_view(request, account.recipient, f"Respite account of {account.carer}")
     rows = queries.statement(account)
     since, opening, points = queries.balance_series(rows)
     return render(request, "respite/account.html", {

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from care.audit import record_staff_view
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
 
 from . import ical, live, services
@@ -43,6 +44,7 @@ def done(request, shift, text):
 def week(request, recipient):
     monday = parse_week(request.GET.get("week"))
     user = request.user
+    record_staff_view(request, recipient, "Rota")
     can_budget = can(user, "view_budget", recipient)
     context = {
         "recipient": recipient,
@@ -91,6 +93,7 @@ def new_shift(request, recipient):
 def shift_detail(request, shift_pk):
     shift = get_shift_or_404(request.user, shift_pk)
     user, recipient = request.user, shift.recipient
+    record_staff_view(request, recipient, f"Shift {shift.pk}")
     can_manage = can(user, "manage_rota", recipient)
     offer = Offer.objects.filter(shift=shift, closed_at__isnull=True).first()
     context = {

@@ -15,6 +15,7 @@ from django.views.generic import FormView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from care.audit import record_staff_view
 from care.models import CareRecipient
 from care.permissions import VIEW, can, get_recipient_or_404
 from competencies.services import MAX_ASSESSMENT_ATTEMPTS, failed_attempts, supervised_practices_done
@@ -204,6 +205,7 @@ def process_detail(request, process_pk):
         DelegationProcess.objects.select_related("recipient", "pa", "healthcare_task", "requested_by", "competency"),
         pk=process_pk,
     )
+    record_staff_view(request, process.recipient, f"Delegation {process.reference}")
     tasks = list(process.task_set.select_related("owner").order_by("created", "pk"))
     open_steps = [
         (task, step_url(task) if may_take(request.user, task) else None)
@@ -224,6 +226,7 @@ def process_detail(request, process_pk):
 @login_required
 def delegation_list(request, recipient_pk):
     recipient = get_recipient_or_404(request.user, recipient_pk)
+    record_staff_view(request, recipient, "Delegations")
     processes = queries.delegations_for(recipient).prefetch_related(
         Prefetch("task_set", queryset=Task.objects.filter(status__in=queries.OPEN).order_by("created"), to_attr="open_tasks")
     )

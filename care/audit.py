@@ -1,0 +1,48 @@
+"""The audit trail's two ends: staff looking at a person's record is written down, and the
+coordinator reads the trail of the families they coordinate. Rows are only ever inserted
+(AuditEvent refuses updates and deletes)."""
+from django.db.models import Q
+
+from .models import AuditEvent
+from .permissions import can, recipients_for
+
+# The roles that reach a family's record through their job, not their family.
+STAFF_PERMISSIONS = ("act_clinically", "coordinate", "review_hospital_agreement")
+STAFF_VIEW = "record.viewed"
+
+# What a coordinator filters the trail by: the decisions the issue names and the views.
+KINDS = {
+    "": ("Everything", None),
+    "clinical": ("Sign-offs, reviews, suspensions and revocations",
+                 Q(action__startswith="competency.") | Q(action="delegation.reviewed")
+                 | Q(action="delegation.risk_assessed")),
+    "consent": ("Consent and agreements", Q(action="delegation.agreement") | Q(action__startswith="hospital.")),
+    "views": ("Staff views of the record", Q(action=STAFF_VIEW)),
+    "circle": ("Who joined and left", Q(action__startswith="membership.") | Q(action__startswith="invitation.")),
+    "rota": ("Rota and respite", Q(action__startswith="rota.") | Q(action__startswith="respite.")),
+}
+
+
+def is_staff_for(user, recipient):
+    return bool(user.is_staff or any(can(user, codename, recipient) for codename in STAFF_PERMISSIONS))
+
+
+def record_staff_view(request, recipient, page):
+    """One row per page of a person's record opened by staff (clinician, coordinator, ward, admin).
+
+    Families looking at their own record are not audited; only a page actually shown (GET) is.
+    """
+    if request.method != "GET" or not is_staff_for(request.user, recipient):
+        return None
+    return AuditEvent.objects.create(actor=request.user, recipient=recipient, action=STAFF_VIEW, summary=page[:300])
+
+
+def trail_for(user, *, recipient=None, kind=""):
+    """Audit rows of the families this user coordinates, newest first (actor and person joined)."""
+    events = AuditEvent.objects.filter(recipient__in=recipients_for(user, "coordinate").values("pk"))
+    if recipient is not None:
+        events = events.filter(recipient=recipient)
+    condition = KINDS.get(kind, KINDS[""])[1]
+    if condition is not None:
+        events = events.filter(condition)
+    return events.select_related("actor", "recipient").order_by("-at", "-pk")
