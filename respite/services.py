@@ -256,8 +256,9 @@ def decline_booking(*, booking, actor, note=""):
 def cancel_booking(*, booking, actor, reason=""):
     """Cancel the respite shift on the rota and give the hours back with their original expiry.
 
-    The rota page should route respite shifts here; `release_cancelled_shifts` catches any
-    respite shift cancelled on the rota directly.
+    A respite shift cancelled on the rota page comes to the same end through the rota's
+    shift_cancelled signal (release_for_cancelled_shift); `release_cancelled_shifts` is the
+    periodic safety net for anything that changed a shift without the rota's services.
     """
     if not rights(actor, booking.account.recipient).may_cancel(booking.account):
         raise PermissionDenied("Only the carer or the budget holder cancels respite.")
@@ -277,14 +278,16 @@ def cancel_booking(*, booking, actor, reason=""):
 
 
 def _end_booking(account, booking, *, status, actor, reason):
-    if booking.shift is not None and booking.shift.status != Shift.Status.CANCELLED:
-        rota_services.cancel_shift(shift=booking.shift, actor=actor, reason=reason[:200])
-    ledger.release_booking(account, booking=booking, now=timezone.now(), actor=actor, reason=reason)
+    # The booking is ended before its shift is cancelled, so the rota's shift_cancelled signal
+    # (release_for_cancelled_shift) finds nothing live and the hours come back once.
     booking.status = status
     booking.cancelled_at = timezone.now()
     booking.cancelled_by = actor
     booking.cancel_reason = reason[:300]
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    if booking.shift is not None and booking.shift.status != Shift.Status.CANCELLED:
+        rota_services.cancel_shift(shift=booking.shift, actor=actor, reason=reason[:200])
+    ledger.release_booking(account, booking=booking, now=timezone.now(), actor=actor, reason=reason)
 
 
 def _tell_carer(booking, account, outcome):
@@ -308,17 +311,24 @@ def release_cancelled_shifts():
 
 
 @transaction.atomic
-def _release_cancelled_shift(booking_pk):
+def _release_cancelled_shift(booking_pk, actor=None):
     booking = RespiteBooking.objects.select_related("account").get(pk=booking_pk)
     account = ledger.lock_account(booking.account)
     booking = _locked_booking(booking)
     if booking.status not in LIVE_BOOKING_STATUSES:  # another worker got there first
         return 0
     reason = f"Shift cancelled on the rota: {booking.shift.cancel_reason}".rstrip(": ")
-    _end_booking(account, booking, status=BookingStatus.CANCELLED, actor=None, reason=reason)
-    record_audit(actor=None, recipient=account.recipient, action="respite.cancelled",
+    _end_booking(account, booking, status=BookingStatus.CANCELLED, actor=actor, reason=reason)
+    record_audit(actor=actor, recipient=account.recipient, action="respite.cancelled",
                  summary=f"Respite {booking.reference} released: {reason}")
     return 1
+
+
+def release_for_cancelled_shift(*, shift, actor=None):
+    """A respite shift cancelled on the rota page gives the carer's hours back in the same
+    transaction (release_cancelled_shifts remains the safety net for any path that missed it)."""
+    live = RespiteBooking.objects.live().filter(shift=shift).values_list("pk", flat=True)
+    return sum(_release_cancelled_shift(pk, actor) for pk in live)
 
 
 def decline_stale_requests(*, now=None):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from care.permissions import can
 from care.services import record_audit
 
-from . import live, rules
+from . import live, rules, signals
 from .models import Offer, OfferRecipient, OfferResponse, Shift
 from .queries import budget_summary, budget_holders, eligible_pas, working_time_warnings
 
@@ -149,6 +149,10 @@ def update_shift(*, shift, actor, expected_version, start, end, kind, tasks, not
     start, end = rules.check_times(start, end)
     tasks = list(tasks)
     moved = (start, end) != (shift.start, shift.end)
+    if shift.kind == Shift.Kind.RESPITE and (moved or kind != shift.kind):
+        # The carer's hours were drawn for exactly these times: the booking is the way in.
+        raise ValidationError("Respite shifts keep the times the carer booked: cancel the respite booking and "
+                              "book again to change them.")
     retasked = {t.pk for t in tasks} != set(shift.tasks.values_list("pk", flat=True))
     if shift.pa_id and (moved or retasked):
         _lock_pa(shift.pa)
@@ -192,6 +196,7 @@ def cancel_shift(*, shift, actor, reason, expected_version=None):
     if shift.pa_id and shift.end > timezone.now():
         _text_pa(shift, shift.pa, f"the shift {when(shift)} is cancelled.", "cancelled")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.cancelled", summary=f"Cancelled {shift}: {reason}")
+    signals.shift_cancelled.send(sender=Shift, shift=shift, actor=actor)
     return shift
 
 

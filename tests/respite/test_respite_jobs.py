@@ -95,12 +95,25 @@ def test_a_respite_shift_cancelled_on_the_rota_gives_its_hours_back(family, pare
     with freeze_time(local(2026, 11, 30, 9)):
         booking = services.book_respite(account=account, start=start, end=start + datetime.timedelta(hours=5),
                                         actor=parent)
-        rota_services.cancel_shift(shift=booking.shift, actor=parent, reason="Changed our minds")
         assert account.balance() == Decimal("3.00")
-        assert jobs.tidy_respite_bookings() == {"released": 1, "declined": 0}
+        rota_services.cancel_shift(shift=booking.shift, actor=parent, reason="Changed our minds")
+        assert account.balance() == Decimal("8.00")  # at once, through the rota's shift_cancelled signal
         assert jobs.tidy_respite_bookings() == {"released": 0, "declined": 0}
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED and "Changed our minds" in booking.cancel_reason
+
+
+def test_the_job_releases_a_respite_shift_cancelled_behind_the_services_back(family, parent, funded_account):
+    account = funded_account(parent)
+    start = local(2026, 12, 5, 10)
+    with freeze_time(local(2026, 11, 30, 9)):
+        booking = services.book_respite(account=account, start=start, end=start + datetime.timedelta(hours=5),
+                                        actor=parent)
+        # e.g. a bulk fix in the database by an operator: no signal, so the sweep is the safety net
+        Shift.objects.filter(pk=booking.shift_id).update(status=Shift.Status.CANCELLED, cancel_reason="Bulk fix")
+        assert account.balance() == Decimal("3.00")
+        assert jobs.tidy_respite_bookings() == {"released": 1, "declined": 0}
+        assert jobs.tidy_respite_bookings() == {"released": 0, "declined": 0}
     assert account.balance() == Decimal("8.00")
 
 
