@@ -42,8 +42,13 @@ def recipient_page(request, recipient):
     )
     my_roles = {m.role for m in members if m.user_id == request.user.pk}
     record_staff_view(request, recipient, "Person page")
+    user = request.user
     context = {"recipient": recipient, "members": members, "my_roles": my_roles,
-               "can_manage": can(request.user, "manage_circle", recipient)}
+               "can_manage": can(user, "manage_circle", recipient),
+               # the same questions the linked pages ask, so nobody is shown a link to a refusal
+               "sees_respite": can(user, "use_respite", recipient) or can(user, "coordinate", recipient),
+               "sees_texts": can(user, "view_budget", recipient) or can(user, "manage_circle", recipient),
+               "coordinates": can(user, "coordinate", recipient)}
     return render(request, "care/recipient.html", context)
 
 
