@@ -14,4 +14,9 @@ class WorkflowsConfig(AppConfig):
             delegation_jobs,
             delegation_receivers,
             delegation_urls,
+            hospital,
+            hospital_admin,
+            hospital_home,
+            hospital_jobs,
+            hospital_urls,
         )

@@ -65,3 +65,34 @@ def seed(cast):
               reason="Evening insulin", **family_two)
     _delegate(two, code="capillary-blood-glucose", pa=users["other-pa"], stage=AWAITING_RISK,
               reason="Checks before meals", **family_two)
+    seed_hospital(cast)
+
+
+def seed_hospital(cast):
+    """One finished PA-in-hospital agreement in family one's history: pa1 on the children's ward
+    for a week last spring, through the real flow (no shifts: its days are past), then discharged."""
+    from . import hospital_services as hospital
+    from .hospital import HospitalAgreementFlow
+    from .hospital_models import HospitalAgreement
+
+    one, users = cast["family_one"], cast["users"]
+    if HospitalAgreement.objects.filter(recipient=one).exists():
+        return
+    admitted = timezone.localdate() - datetime.timedelta(days=90)
+    agreement = hospital.start_as(
+        actor=users["parent"], recipient=one, hospital="Leeds General Infirmary (demo)", ward="Ward 51",
+        ward_contact_name="Sister Dana Hale", ward_manager=users["ward"], admission_date=admitted,
+        expected_discharge=admitted + datetime.timedelta(days=6), pas=[users["pa1"]],
+        support=["postural", "communication", "anxiety"], support_notes="Alfie signs 'more' and 'stop'.",
+    )
+    hospital.review_as_ward_manager(
+        agreement=agreement, actor=users["ward"], decision="accept", reviewer_name="Alex Ward",
+        reviewer_role="Ward manager", support=agreement.support, allows=[], report_to="Nurse in charge, bay B",
+        present_from=datetime.time(9), present_until=datetime.time(17), id_badge="PA badge and photo ID",
+        infection_control="Hand gel in and out", escalation_contacts="Nurse in charge; outreach team bleep 2212",
+    )
+    task = agreement.task_set.get(flow_task=HospitalAgreementFlow.fund, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+    services.take_step(task, users["parent"], hospital.fund, hours_funded=True, insurance_covers=True,
+                       insurer="Example Mutual (demo)", policy_number="EL-2026-0042",
+                       insurance_expires=admitted + datetime.timedelta(days=365), plan={})
+    hospital.discharge(agreement=agreement, actor=users["parent"], discharged_on=admitted + datetime.timedelta(days=5))

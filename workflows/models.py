@@ -5,3 +5,11 @@ from .delegation_models import (  # noqa: F401
     DelegationProcess,
     DelegationRiskAssessment,
 )
+from .hospital_models import (  # noqa: F401
+    AgreementEvent,
+    HospitalAgreement,
+    HospitalShift,
+    HospitalTaskDecision,
+    WardLink,
+    WardReview,
+)

@@ -25,13 +25,19 @@ def family_two_recipient(cast):
 
 # URL argument name -> how to find family two's object for it (a function of `cast`).
 # Each app adds its own in tests/<app>/family_two.py as OBJECTS = {"shift_pk": fn, ...}.
+# Where one argument name means different objects under different routes (two flows both take
+# `process_pk`), an app adds ROUTE_OBJECTS = {"route/prefix/": {"process_pk": fn}}.
 FAMILY_TWO_OBJECTS = {"recipient_pk": family_two_recipient}
+ROUTE_OBJECTS = {}
 for _app in ["care", "notifications", "competencies", "workflows", "rota", "respite"]:
     try:
-        FAMILY_TWO_OBJECTS.update(importlib.import_module(f"tests.{_app}.family_two").OBJECTS)
+        _module = importlib.import_module(f"tests.{_app}.family_two")
     except ModuleNotFoundError as exc:
         if exc.name != f"tests.{_app}.family_two":
             raise
+    else:
+        FAMILY_TWO_OBJECTS.update(_module.OBJECTS)
+        ROUTE_OBJECTS.update(getattr(_module, "ROUTE_OBJECTS", {}))
 
 
 def iter_patterns(resolver, prefix=""):
@@ -45,10 +51,13 @@ def iter_patterns(resolver, prefix=""):
 def fill(route, cast):
     """Turn 'people/<int:recipient_pk>/' into a concrete family-two path."""
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    objects = dict(FAMILY_TWO_OBJECTS)
+    for prefix in sorted((p for p in ROUTE_OBJECTS if route.startswith(p)), key=len):
+        objects.update(ROUTE_OBJECTS[prefix])
     for name in names:
-        if name not in FAMILY_TWO_OBJECTS:
+        if name not in objects:
             pytest.fail(f"{route!r}: no family-two object for URL argument {name!r}; add one to FAMILY_TWO_OBJECTS")
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(FAMILY_TWO_OBJECTS[m.group(1)](cast)), route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(objects[m.group(1)](cast)), route)
     return "/" + path.lstrip("^").rstrip("$"), bool(names)
 
 

@@ -13,11 +13,11 @@ def subnav_links(html):
 
 
 @pytest.mark.parametrize("who, expected", [
-    ("parent", {"Rota", "Competencies", "Delegations", "Respite", "Texts sent"}),
-    ("carer", {"Rota", "Competencies", "Delegations", "Respite"}),
-    ("pa", {"Rota", "Competencies", "Delegations"}),
-    ("nurse", {"Rota", "Competencies", "Delegations"}),
-    ("coordinator", {"Rota", "Competencies", "Delegations", "Respite", "Texts sent", "Audit log"}),
+    ("parent", {"Rota", "Competencies", "Delegations", "Hospital", "Respite", "Texts sent"}),
+    ("carer", {"Rota", "Competencies", "Delegations", "Hospital", "Respite"}),
+    ("pa", {"Rota", "Competencies", "Delegations", "Hospital"}),
+    ("nurse", {"Rota", "Competencies", "Delegations", "Hospital"}),
+    ("coordinator", {"Rota", "Competencies", "Delegations", "Hospital", "Respite", "Texts sent", "Audit log"}),
 ])
 def test_each_role_sees_the_links_it_may_follow(client, request, family, who, expected):
     user = request.getfixturevalue(who)

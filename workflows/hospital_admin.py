@@ -1,0 +1,47 @@
+"""Read-only admin for hospital agreements: every row is written by the flow and its services."""
+from django.contrib import admin
+
+from .delegation_admin import ReadOnly
+from .hospital_models import AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, WardLink, WardReview
+
+
+class TaskDecisionInline(ReadOnly, admin.TabularInline):
+    model = HospitalTaskDecision
+    extra = 0
+    fields = readonly_fields = ["pa", "task", "competency", "ward_allows"]
+
+
+class WardReviewInline(ReadOnly, admin.TabularInline):
+    model = WardReview
+    extra = 0
+    fields = readonly_fields = ["at", "decision", "reviewer", "reviewer_name", "reviewer_role", "via_link", "reason",
+                                "changes"]
+
+
+class EventInline(ReadOnly, admin.TabularInline):
+    model = AgreementEvent
+    extra = 0
+    fields = readonly_fields = ["at", "kind", "actor", "reason"]
+
+
+class ShiftInline(ReadOnly, admin.TabularInline):
+    model = HospitalShift
+    extra = 0
+    fields = readonly_fields = ["shift"]
+
+
+class LinkInline(ReadOnly, admin.TabularInline):
+    model = WardLink
+    extra = 0
+    # never the hash: it is not a secret on its own, but nobody needs it
+    fields = readonly_fields = ["sent_to", "created_by", "created_at", "expires_at", "used_at", "revoked_at"]
+
+
+@admin.register(HospitalAgreement)
+class HospitalAgreementAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["pk", "recipient", "hospital", "ward", "state", "admission_date", "expected_discharge"]
+    list_filter = ["state"]
+    list_select_related = ["recipient"]
+    exclude = ["data", "parent_task", "seed_content_type", "seed_object_id", "artifact_content_type",
+               "artifact_object_id"]
+    inlines = [TaskDecisionInline, WardReviewInline, EventInline, ShiftInline, LinkInline]
