@@ -2,10 +2,12 @@
 print one table of figures and write bench/results.json."""
 import importlib
 import json
+import os
 import pkgutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -28,11 +30,26 @@ def run(name):
         return json.loads(out.read_text()) if done.returncode == 0 and out.exists() else None
 
 
+def cell(value, width=50):
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def table(results):
-    rows = [(name, key, value) for name, figures in results.items() for key, value in (figures or {}).items()]
-    widths = [max([len(str(r[i])) for r in rows] + [len(h)]) for i, h in enumerate(("benchmark", "figure", "value"))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(("benchmark", "figure", "value"), widths))]
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)) for row in rows]
+    """One table: a rule between benchmarks, each benchmark's name on its first row only."""
+    header = ("benchmark", "figure", "value")
+    groups = [[(name if i == 0 else "", key, cell(value)) for i, (key, value) in enumerate(figures.items())]
+              for name, figures in results.items()]
+    rows = [row for group in groups for row in group]
+    widths = [max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(header)]
+    rule = "  ".join("-" * w for w in widths)
+
+    def line(row):
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    lines = [line(header), rule]
+    for group in groups:
+        lines += [line(row) for row in group] + [rule]
     return "\n".join(lines)
 
 
@@ -41,15 +58,25 @@ def main(argv):
         child(argv[1], argv[2])
         return 0
     results, failed = {}, []
+    started = time.monotonic()
+    load_before = os.getloadavg()
     for name in argv or names():
         print(f"--- {name}", flush=True)
+        begun = time.monotonic()
         figures = run(name)
         if figures is None:
             failed.append(name)
-        results[name] = figures or {"result": "FAILED"}
+        # Other work on the machine skews every figure: keep the load beside them.
+        results[name] = {**(figures or {"result": "FAILED"}), "wall_seconds": round(time.monotonic() - begun, 1),
+                         "load_average_1m_at_end": round(os.getloadavg()[0], 2)}
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps({**previous, **results}, indent=2, default=str) + "\n")
+    print()
     print(table(results))
+    load_after = os.getloadavg()
+    print(f"total {time.monotonic() - started:.0f} s on {os.cpu_count()} cores; load average (1, 5, 15 min) "
+          f"{' '.join(f'{x:.2f}' for x in load_before)} before, {' '.join(f'{x:.2f}' for x in load_after)} after")
+    print(f"written to {RESULTS.relative_to(HERE.parent)}")
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
