@@ -109,10 +109,21 @@ def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipien
         if existing is None:
             raise
         return existing
+    transaction.on_commit(lambda: _hand_to_worker(message.pk))
+    return message
+
+
+def _hand_to_worker(message_pk):
+    """After commit: queue the send. With the broker unreachable (Redis restarting) the change that
+    caused the text has already committed and must not answer 500: the row stays queued and
+    send_due_messages hands it to a worker once it is overdue."""
     from .tasks import send_message
 
-    send_message.delay_on_commit(message.pk)
-    return message
+    try:
+        send_message.delay(message_pk)
+    except Exception:
+        log.warning("Could not queue SMS %s with the broker; the periodic sweep will send it.", message_pk,
+                    exc_info=True)
 
 
 # --- Sending -------------------------------------------------------------------------------

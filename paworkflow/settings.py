@@ -149,10 +149,20 @@ REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "2000"))
 if REDIS_URL:
     # The pub/sub layer lost nothing under load here (see DESIGN.md); the pool
     # size is explicit because redis-py 8 raises instead of waiting at 100.
+    # redis-py retries nothing by default: after a Redis restart the first command on each pooled
+    # connection would fail ("Connection closed by server") and a live change would be lost
+    # until the next one revealed the gap. tests/system/test_redis_restart.py restarts Redis.
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}]},
+            "CONFIG": {"hosts": [{
+                "address": REDIS_URL,
+                "max_connections": REDIS_MAX_CONNECTIONS,
+                "retry": Retry(ExponentialBackoff(cap=1, base=0.05), 3),
+            }]},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

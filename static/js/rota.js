@@ -1,5 +1,6 @@
 /* The live rota page: keeps one WebSocket to ws/rota/<pk>/, applies numbered changes in order,
-   resynchronises after a gap or a reconnect, shows when it is offline, and swipes between weeks.
+   resynchronises after a gap, a reconnect and every 15 s, shows when it is offline, and swipes
+   between weeks.
    Cards arrive as the same server-rendered _shift_card.html the page was built from. */
 (function () {
   "use strict";
@@ -7,6 +8,9 @@
   var rota = document.getElementById("rota");
   if (!rota) { return; }
 
+  // An open socket can miss changes without closing: a broadcast made while Redis restarted reaches
+  // nobody. Saying hello now and then asks the server for anything after lastSeq.
+  var RESYNC_EVERY = 15000;
   var REFUSED = { 4401: "Log in again to see live changes.", 4403: "You no longer have access to this rota.",
                   4404: "This rota is not available to you." };
   var status = document.getElementById("live-status");
@@ -160,5 +164,6 @@
   }, { passive: true });
 
   Array.prototype.forEach.call(rota.querySelectorAll(".shift-card"), markMine);
+  setInterval(hello, RESYNC_EVERY);
   connect();
 }());
