@@ -178,6 +178,7 @@ class Stack:
             "SMS_RATE_PER_SECOND": "4",
             "WORKER_CONCURRENCY": "2",
             "BEAT_SCHEDULE": str(self.workdir / "celerybeat-schedule"),
+            "STATIC_ROOT": str(self.workdir / "static"),
         }
 
     # --- processes ---------------------------------------------------------------------------
@@ -194,7 +195,14 @@ class Stack:
         self.history.append(process)
         return process
 
+    def release(self):
+        """The Procfile's release line (migrations, collectstatic), run to completion first."""
+        done = subprocess.run(["bash", "-c", self.lines["release"]], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"release failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+
     def start_all(self):
+        self.release()
         for name in (*self.WEB, "worker", "beat"):
             self.start(name)
         for name in self.WEB:

@@ -2,6 +2,8 @@
 the other, through the Redis channel layer, and the worker sends the texts in between."""
 import re
 
+import httpx
+
 import pytest
 
 from notifications.models import InboundMessage, Message, Status
@@ -75,3 +77,17 @@ def test_a_text_reply_taken_by_process_b_books_the_shift_on_a_page_open_on_proce
     assert sorted(offers.values_list("status", flat=True)) == [Status.SENT] * len(circle.pas)
     assert sorted(offers.values_list("provider_id", flat=True)) == sorted(f"console-{m.pk}" for m in offers)
     assert page_a.applied == list(range(page_a.first_seq + 1, current_seq(circle.recipient.pk) + 1))
+
+
+def test_each_web_process_serves_the_pages_scripts_and_styles_itself(system_stack, circle, browsers):
+    # daphne serves no static files; WhiteNoise does, from what the release line collected.
+    on_a = browsers(system_stack, "web_a", "sys-parent")
+    page = on_a.get(f"/rota/{circle.recipient.pk}/")
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
+    assert any(a.endswith("rota.js") for a in assets) and any(a.endswith(".css") for a in assets), assets
+    for web in system_stack.WEB:
+        for asset in assets:
+            response = httpx.get(system_stack.url(web) + asset, timeout=10)
+            assert response.status_code == 200, (web, asset, response.status_code)
+            assert response.headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript",
+                                                                      "text/css")
