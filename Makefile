@@ -25,9 +25,12 @@ testtools: node_modules/.installed
 migrate: venv
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py migrate --noinput
 
+# Links in the demo's texts point at the port actually served (PUBLIC_BASE_URL wins if set).
+RUN_ENV = env -u DATABASE_URL -u REDIS_URL PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}
+
 run: migrate
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python manage.py runembedded --port $(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runembedded --port $(PORT)
 
 # The whole suite on the embedded defaults (SQLite, in-memory layer, eager tasks, locmem SMS).
 # pytest exits 5 when no test ran, which make reports as a failure.

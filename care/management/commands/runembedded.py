@@ -7,6 +7,7 @@ on the loop that holds the sockets.
 """
 import asyncio
 import logging
+from pathlib import Path
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         from daphne.server import Server  # installs the asyncio reactor
         from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
         from twisted.internet import reactor
+
+        # Here the static files handler below serves /static/ from the apps' folders; WhiteNoise
+        # (for production, after collectstatic) only needs its folder to exist.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
         from paworkflow.asgi import application
         from paworkflow.periodic import run_all
