@@ -97,6 +97,12 @@ def test_family_starts_ward_amends_family_confirms_budget_holder_funds_and_disch
     assert "Discharged: end the agreement" not in page and "Ended at discharge" in page
     client.post(action_url("discharge", agreement), {})
     assert agreement.events.filter(kind=AgreementEvent.Kind.DISCHARGED).count() == 1
+    # each decision is in the audit log once, with who made it
+    decisions = {action: list(AuditEvent.objects.filter(recipient=family, action=f"hospital.{action}")
+                              .values_list("actor__username", flat=True))
+                 for action in ("started", "reviewed", "confirmed", "funded", "discharged")}
+    assert decisions == {"started": ["grandparent"], "reviewed": ["ward"], "confirmed": ["parent"],
+                         "funded": ["parent"], "discharged": ["ward"]}
     printable = client.get(action_url("print", agreement))
     assert printable.status_code == 200 and "css/print.css" in printable.content.decode()
     assert "Ada Lane" in printable.content.decode()
