@@ -41,6 +41,11 @@ def configure_django(workdir):
     call_command("migrate", verbosity=0)
 
 
+def never_served(request, **kwargs):
+    """The view of the benchmark flows' steps: the bench drives them without HTTP."""
+    raise NotImplementedError
+
+
 def bare_flow():
     """A plain Viewflow flow with the same number of human steps and no work in them.
 
@@ -50,8 +55,7 @@ def bare_flow():
     from viewflow import this
     from viewflow.workflow import flow
 
-    def noop_view(request, **kwargs):
-        raise NotImplementedError  # never served: the bench drives the steps without HTTP
+    noop_view = never_served
 
     class BareFlow(flow.Flow):
         __module__ = "workflows.bench_bare"
@@ -80,8 +84,7 @@ def shaped_flow():
     from viewflow import this
     from viewflow.workflow import flow
 
-    def noop_view(request, **kwargs):
-        raise NotImplementedError  # never served: the bench drives the steps without HTTP
+    noop_view = never_served
 
     def yes(activation):
         return True

@@ -21,6 +21,8 @@ class TrainingForm(forms.Form):
 class AssessmentForm(forms.Form):
     """One yes/no field per criterion of the task, in the catalogue's order."""
 
+    laid_out_elsewhere = ("criterion_",)  # a table of criteria on the assessment page
+
     assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -27,15 +27,9 @@ class HospitalView(View):
 
     assign_view_class = HospitalClaimView
 
-    def _in_circle(self, user, task):
-        checked = task.__dict__.setdefault("_circle_checks", {})
-        key = (user.pk, self.circle_permission)
-        if key not in checked:
-            agreement = permissions.agreement_of(task)
-            checked[key] = can(user, "view_circle", agreement.recipient) and permissions.holds(
-                user, self.circle_permission, agreement.recipient
-            )
-        return checked[key]
+    def allowed(self, user, task):
+        recipient = permissions.agreement_of(task).recipient
+        return can(user, "view_circle", recipient) and permissions.holds(user, self.circle_permission, recipient)
 
 
 class HospitalAgreementFlow(flow.Flow):

@@ -36,6 +36,8 @@ def _circle(recipient, role):
 
 
 class StartForm(forms.Form):
+    laid_out_elsewhere = ("allow_",)  # a row per delegated task
+
     hospital = forms.CharField(max_length=120)
     ward = forms.CharField(max_length=80)
     ward_contact_name = forms.CharField(max_length=120, label="Ward contact (name)")
@@ -72,6 +74,8 @@ class StartForm(forms.Form):
 
 class ReviewForm(forms.Form):
     """The ward's answer: its conditions, task by task what the PAs may do, and its decision."""
+
+    laid_out_elsewhere = ("task_",)  # a row per delegated task
 
     reviewer_name = forms.CharField(max_length=120, label="Your name")
     reviewer_role = forms.CharField(max_length=120, required=False, label="Your role (e.g. ward manager)")
@@ -113,6 +117,8 @@ class ConfirmForm(forms.Form):
 
 
 class FundForm(forms.Form):
+    laid_out_elsewhere = ("day_",)  # the day-by-day plan
+
     hours_funded = forms.BooleanField(required=False, label="The PAs' hours on the ward are funded from the budget")
     insurance_covers = forms.BooleanField(
         required=False, label="My employer's and public liability insurance covers the PAs on hospital premises")
