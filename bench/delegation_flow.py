@@ -1,5 +1,5 @@
 """500 complete delegations (request → risk assessment → consent → acceptance → training →
-assessment → sign-off), driven without HTTP through delegation_services exactly as the
+assessment → sign-off), driven without HTTP through workflows.delegation exactly as the
 demo and the tests drive them, against a bare Viewflow flow with the same six human steps
 (Start → 6 × View → End) driven the same way, interleaved in the same run: SQL queries
 and milliseconds per process for each, and their ratio (the figure we track; aim < 2×).
@@ -152,14 +152,16 @@ def run_delegation(recipient, parent, nurse, pa, task):
     from django.utils import timezone
     from viewflow.workflow.status import STATUS
 
-    from workflows import delegation_services as services
-    from workflows.delegation import DelegationFlow
+    from workflows.delegation import services
+    from workflows.delegation.driving import start_delegation
+    from workflows.delegation.flow import DelegationFlow
+    from workflows.nodes import take_step
 
     def step(node, user, fn, **data):
         todo = process.task_set.get(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
-        services.take_step(todo, user, fn, **data)
+        take_step(todo, user, fn, **data)
 
-    process = services.start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=task, reason="bench")
+    process = start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=task, reason="bench")
     step(DelegationFlow.assess_risk, nurse, services.assess_risk, decision="proceed", hazards="h", controls="c")
     step(DelegationFlow.consent, parent, services.agree, party="person", agreed=True)
     step(DelegationFlow.accept, pa, services.agree, party="pa", agreed=True)
@@ -178,7 +180,7 @@ def run_bare(BareFlow, user):
     process = BareFlow.start.run()
     for _ in range(HUMAN_STEPS):
         task = process.task_set.get(status=STATUS.NEW, flow_task_type="HUMAN")
-        with task.activation() as activation:  # the same shape as delegation_services.take_step
+        with task.activation() as activation:  # the same shape as workflows.nodes.take_step
             if not activation.flow_task.can_assign(user, activation.task):
                 raise PermissionDenied
             activation.assign(user)

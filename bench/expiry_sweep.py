@@ -119,7 +119,7 @@ def main():
 
         from competencies.models import Competency
         from notifications.models import Message
-        from workflows.delegation_jobs import delegation_sweep
+        from workflows.delegation.jobs import delegation_sweep
 
         figures = {"database": connection.vendor, "due_each_kind": due}
         # warm-up, not measured: the first sweep fills Django's content-type cache

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from .kernel.admin import ReadOnlyAdmin
 from .models import (
     AuditEvent,
     CareRecipient,
@@ -60,21 +61,12 @@ class PersonalHealthBudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: audit rows are only ever inserted by services."""
 
     list_display = ["at", "actor", "recipient", "action", "summary"]
     list_filter = ["action"]
     list_select_related = ["actor", "recipient"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

@@ -6,4 +6,4 @@ class CareConfig(AppConfig):
     verbose_name = "People and circles"
 
     def ready(self):
-        from . import services  # noqa: F401  registers the periodic job
+        from . import jobs  # noqa: F401  registers the periodic job

@@ -153,7 +153,7 @@ class NewPasswordMixin:
                 self.add_error("password1", error)
 
 
-def _password_fields():
+def new_password_fields():
     return (
         forms.CharField(label="Password", strip=False,
                         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -168,7 +168,7 @@ class AccountForm(NewPasswordMixin, forms.Form):
 
     username = forms.CharField(max_length=150, widget=forms.TextInput(
         attrs={"autocomplete": "username", "autocapitalize": "none"}))
-    password1, password2 = _password_fields()
+    password1, password2 = new_password_fields()
     # Consent is a box the person ticks themselves, never one ticked for them.
     sms_consent = forms.BooleanField(label="Send me texts about shifts and changes (reply STOP at any time)",
                                      required=False)
@@ -198,20 +198,3 @@ class AccountForm(NewPasswordMixin, forms.Form):
         self._check_passwords(probe)
         return data
 
-
-class RecoverStartForm(forms.Form):
-    mobile = MobileField(label="Your mobile number")
-
-
-class RecoverCodeForm(NewPasswordMixin, forms.Form):
-    code = forms.RegexField(
-        regex=r"^\s*\d{6}\s*$", label="The 6-digit code we texted",
-        error_messages={"invalid": "Enter the 6 digits from the text."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
-    password1, password2 = _password_fields()
-
-    def clean(self):
-        data = super().clean()
-        self._check_passwords(None)
-        return data

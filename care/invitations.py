@@ -27,7 +27,8 @@ from .models import (
 )
 from .permissions import can, invitation_is_for, may_invite
 from .queries import account_for_contact, member_with_contact
-from .services import add_member, person_name, record_audit
+from .kernel.names import person_name
+from .services import add_member, record_audit
 from .validators import parse_mobile
 
 

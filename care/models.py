@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .kernel.records import AppendOnly
 from .validators import (
     normalise_nhs_number,
     normalise_register_number,
@@ -20,20 +21,12 @@ from .validators import (
 )
 
 
-class CareRecipientQuerySet(models.QuerySet):
-    def for_member(self, user, at=None):
-        """Recipients in whose circle this user is an active member today."""
-        return self.filter(pk__in=Membership.objects.active(at).filter(user=user).values("recipient"))
-
-
 class CareRecipient(models.Model):
     display_name = models.CharField(max_length=120)
     date_of_birth = models.DateField()
     nhs_number = models.CharField(max_length=10, unique=True, validators=[validate_nhs_number])
     address = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = CareRecipientQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
@@ -218,7 +211,7 @@ class PersonalHealthBudget(models.Model):
             raise ValidationError({"period_end": "The period must end after it starts."})
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """Append-only record of who did what to whom: membership changes, decisions, staff views."""
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
@@ -233,11 +226,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}: {self.summary}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
 
 
 INVITATION_VALID_DAYS = 7

@@ -6,15 +6,10 @@ from django.utils import timezone
 
 import notifications
 
-from paworkflow.periodic import every
-
+from .kernel.names import person_name
 from .models import AuditEvent, Membership
 from .permissions import may_end_membership, sync_permissions
 from .signals import membership_ended
-
-
-def person_name(user):
-    return user.get_full_name() or user.username
 
 
 def record_audit(*, actor, recipient, action, summary):
@@ -110,9 +105,8 @@ def _remove_access(membership):
     return True
 
 
-@every(300)
 def end_due_memberships():
-    """Periodic: memberships whose end date has come lose access. Safe to run twice or in parallel."""
+    """Memberships whose end date has come lose access (care.jobs runs it). Safe to run twice or in parallel."""
     due = Membership.objects.filter(ended_on__lte=timezone.localdate(), access_removed_at__isnull=True)
     done = 0
     for membership in due.select_related("user", "recipient"):

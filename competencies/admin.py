@@ -1,18 +1,9 @@
 """Read-only admin: every row here is written by competencies.services and never edited."""
 from django.contrib import admin
 
+from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Assessment, Competency, CompetencyEvent, HealthcareTask, Reminder, SignOff, TrainingRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HealthcareTask)
@@ -21,26 +12,16 @@ class HealthcareTaskAdmin(ReadOnlyAdmin):
     list_filter = ["category", "delegable", "risk_level"]
 
 
-class SignOffInline(admin.TabularInline):
+class SignOffInline(ReadOnlyInline):
     model = SignOff
-    extra = 0
-    can_delete = False
     readonly_fields = ["kind", "signed_off_by", "signed_off_at", "valid_from", "valid_until", "notes"]
     fields = readonly_fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = CompetencyEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ["status", "actor", "at", "reason"]
     fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Competency)

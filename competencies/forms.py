@@ -4,7 +4,7 @@ from .models import TrainingMethod
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 3}), label="Reason (required)",
                              help_text="Kept with the record; the PA and the budget holder can read it.")
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care.home import Attention, register
-from care.services import person_name
+from care.kernel.names import person_name
 
 from .models import Status
 from .queries import needing_attention

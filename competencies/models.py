@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from care.kernel.records import AppendOnly
+
 
 class Category(models.TextChoices):
     INJECTIONS = "injections", "Injections"
@@ -62,7 +64,7 @@ class TrainingMethod(models.TextChoices):
     E_LEARNING = "e_learning", "E-learning"
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(AppendOnly):
     """One training session of the PA for a competency (a task, for a person). Append-only."""
 
     competency = models.ForeignKey("Competency", on_delete=models.CASCADE, related_name="training_records")
@@ -82,18 +84,13 @@ class TrainingRecord(models.Model):
     def __str__(self):
         return f"Training on {self.trained_on} ({self.get_method_display()})"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Training records are append-only.")
-        super().save(*args, **kwargs)
-
 
 class Outcome(models.TextChoices):
     PASSED = "passed", "Competent"
     FAILED = "failed", "Not yet competent"
 
 
-class Assessment(models.Model):
+class Assessment(AppendOnly):
     """One observed competency assessment: each criterion passed or not, and the outcome. Append-only."""
 
     competency = models.ForeignKey("Competency", on_delete=models.CASCADE, related_name="assessments")
@@ -109,11 +106,6 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"Assessment on {self.assessed_on}: {self.get_outcome_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Assessments are append-only.")
-        super().save(*args, **kwargs)
 
 
 class Status(models.TextChoices):
@@ -215,7 +207,7 @@ class Competency(models.Model):
         )
 
 
-class SignOff(models.Model):
+class SignOff(AppendOnly):
     """A clinician's sign-off of a competency: the first one and every renewal. Append-only."""
 
     class Kind(models.TextChoices):
@@ -240,13 +232,8 @@ class SignOff(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} of {self.competency_id} by {self.signed_off_by} until {self.valid_until}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Sign-offs are append-only.")
-        super().save(*args, **kwargs)
 
-
-class CompetencyEvent(models.Model):
+class CompetencyEvent(AppendOnly):
     """A change of a competency's status with who, when and why. Append-only."""
 
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="events")
@@ -264,14 +251,9 @@ class CompetencyEvent(models.Model):
     def __str__(self):
         return f"{self.competency_id} -> {self.status} at {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Competency events are append-only.")
-        super().save(*args, **kwargs)
 
-
-class Reminder(models.Model):
-    """A reminder sent about a competency's expiry. The unique key makes the sweep idempotent."""
+class Reminder(AppendOnly):
+    """A reminder sent about a competency's expiry. Append-only: the unique key makes the sweep idempotent."""
 
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="reminders")
     days_before = models.PositiveSmallIntegerField()

@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 import notifications
+from care.kernel.clock import add_days_local
+from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.permissions import can
-from care.services import person_name, record_audit
+from care.services import record_audit
 
 from .models import (
     LIVE_STATUSES,
@@ -52,11 +54,6 @@ def check_delegable(task):
         raise ValidationError(
             f"“{task.name}” cannot be delegated to a PA: it must stay with a registered professional."
         )
-
-
-def add_days_local(at, days):
-    """`days` calendar days later at the same wall-clock time in Europe/London (clock changes handled)."""
-    return timezone.localtime(at) + datetime.timedelta(days=days)
 
 
 def supervised_practices_done(competency):

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.twofactor import ask_for_second_factor, has_second_factor
 from care.audit import record_staff_view
 from care.permissions import VIEW, can, recipient_permission_required, require_object_permission
-from care.twofactor import ask_for_second_factor, has_second_factor
 
 from . import queries, services
 from .forms import ReasonForm

@@ -4,6 +4,7 @@ from django.contrib import admin
 from .models import InboundMessage, Message, OptOut
 
 
+# Our own small read-only admin, not care.kernel's: notifications is the floor and imports no app above it.
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False

@@ -6,4 +6,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Text messages"
 
     def ready(self):
-        from . import checks, replies, services  # noqa: F401  system checks, the registry, periodic jobs
+        # System checks, the reply registry, the periodic jobs, and the send task (services look it up by name).
+        from . import checks, jobs, replies, tasks  # noqa: F401

@@ -26,3 +26,16 @@ def check_sms_settings(app_configs, **kwargs):
         problems.append(Warning("Twilio cannot reach PUBLIC_BASE_URL unless it is a public https address: "
                                 "status reports and replies will not arrive.", id="notifications.W001"))
     return problems
+
+
+@register()
+def check_contact_hook(app_configs, **kwargs):
+    """NOTIFICATIONS_CONTACT must name the function that says how to text a user (see contacts.py)."""
+    try:
+        hook = import_string(settings.NOTIFICATIONS_CONTACT)
+    except ImportError:
+        hook = None
+    if not callable(hook):
+        return [Error(f"NOTIFICATIONS_CONTACT={settings.NOTIFICATIONS_CONTACT!r} is not an importable function "
+                      "contact_for(*, user=None, number=None).", id="notifications.E004")]
+    return []

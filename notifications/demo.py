@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import sms
+from .contacts import contact_for
 from .models import Message, Status
 
 SENT_TEXTS = [
@@ -31,7 +32,7 @@ def seed(cast):
             idempotency_key=f"demo:{family}:{n}",
             defaults=dict(
                 user=user,
-                to=user.profile.mobile,
+                to=contact_for(user=user).mobile,
                 recipient=cast[family],
                 body=body,
                 encoding=shape.encoding,

@@ -4,8 +4,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from care.models import CareRecipient
-
 
 class Status(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -53,8 +51,9 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_messages"
     )
     to = models.CharField("number", max_length=16, help_text="E.164")
+    # The circle's model is named by a setting (like AUTH_USER_MODEL), so notifications imports no app above it.
     recipient = models.ForeignKey(
-        CareRecipient,
+        settings.NOTIFICATIONS_CIRCLE_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

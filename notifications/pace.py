@@ -16,7 +16,7 @@ from .models import SendingPace
 
 
 def per_second():
-    return float(getattr(settings, "SMS_RATE_PER_SECOND", 10))
+    return float(settings.SMS_RATE_PER_SECOND)
 
 
 @transaction.atomic

@@ -5,8 +5,8 @@
     def answer_offer(*, user, number, keyword, args) -> str:  # "YES 4821" -> keyword "YES", args ("4821",)
         ...
 
-`user` owns the number (Profile.mobile); texts from numbers that belong to nobody never
-reach a handler. The returned text is sent back as the reply.
+`user` owns the number (as the contact hook, settings.NOTIFICATIONS_CONTACT, says); texts
+from numbers that belong to nobody never reach a handler. The returned text is sent back as the reply.
 """
 import re
 

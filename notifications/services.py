@@ -1,11 +1,16 @@
 """Everything that changes the outbox: queueing a text, sending it once, retrying, Twilio's status
-reports, opting out and in, and answering the texts people send us."""
+reports, opting out and in, and answering the texts people send us.
+
+Workers are handed messages through the Celery task registered as SEND_MESSAGE_TASK
+(notifications.tasks.send_message), looked up by name: tasks import services, never the
+reverse. The periodic jobs that call in here are declared in notifications/jobs.py."""
 import datetime
 import logging
 import random
 import re
 import time
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,15 +18,16 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from care.models import Profile
-from care.validators import parse_mobile
-from paworkflow.periodic import every
-
 from . import pace, replies, sms
 from .backends import SendError, get_backend
+from .contacts import contact_for
 from .models import FINAL, InboundMessage, Message, OptOut, Status, below, mask_number
+from .phones import parse_mobile
 
 log = logging.getLogger(__name__)
+
+# The name notifications.tasks registers its send task under; also what workers and the broker see.
+SEND_MESSAGE_TASK = "notifications.send_message"
 
 MAX_ATTEMPTS = 8
 RETRY_CAP = datetime.timedelta(minutes=10)
@@ -47,7 +53,15 @@ TWILIO_STATUSES = {
 
 
 def retry_base():
-    return float(getattr(settings, "SMS_RETRY_BASE_SECONDS", 10))
+    return float(settings.SMS_RETRY_BASE_SECONDS)
+
+
+def send_message_task():
+    """The registered Celery task that sends one message (eager when CELERY_TASK_ALWAYS_EAGER).
+
+    Looked up by name rather than imported, so services never import tasks. Not
+    `current_app.send_task(...)`: that always goes to the broker, even in eager (embedded) mode."""
+    return current_app.tasks[SEND_MESSAGE_TASK]
 
 
 # --- Queueing ------------------------------------------------------------------------------
@@ -57,9 +71,10 @@ def retry_base():
 def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipient=None):
     """Queue one text in the caller's transaction; a worker sends it after commit.
 
-    `user` is texted at user.profile.mobile unless `number` is given. Returns None (and
-    queues nothing) when there is no number, no consent, or the number texted STOP. The
-    same idempotency_key twice gives back the first message and sends once.
+    `user` is texted at their mobile (the contact hook, notifications.contacts) unless
+    `number` is given. Returns None (and queues nothing) when there is no number, no
+    consent, or the number texted STOP. The same idempotency_key twice gives back the
+    first message and sends once.
     """
     if not idempotency_key:
         raise ValueError("send_sms needs an idempotency_key.")
@@ -70,20 +85,20 @@ def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipien
         return existing
 
     if user is not None:
-        profile = Profile.objects.filter(user=user).first()
-        if profile is None or not profile.sms_consent:
+        contact = contact_for(user=user)
+        if contact is None or not contact.consents:
             return None
-        number = number or profile.mobile
+        number = number or contact.mobile
         if not number:
             return None
         number = parse_mobile(number)
     elif number:
         number = parse_mobile(number)
-        profile = Profile.objects.filter(mobile=number).select_related("user").first()
-        if profile is not None:
-            if not profile.sms_consent:
+        contact = contact_for(number=number)
+        if contact is not None:
+            if not contact.consents:
                 return None
-            user = profile.user
+            user = contact.user
     else:
         raise ValueError("send_sms needs a user or a number.")
     if is_opted_out(number):
@@ -117,10 +132,8 @@ def _hand_to_worker(message_pk):
     """After commit: queue the send. With the broker unreachable (Redis restarting) the change that
     caused the text has already committed and must not answer 500: the row stays queued and
     send_due_messages hands it to a worker once it is overdue."""
-    from .tasks import send_message
-
     try:
-        send_message.delay(message_pk)
+        send_message_task().delay(message_pk)
     except Exception:
         log.warning("Could not queue SMS %s with the broker; the periodic sweep will send it.", message_pk,
                     exc_info=True)
@@ -200,32 +213,26 @@ def _schedule(message_pk, *, at):
     there the periodic job picks the message up once it is due."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    from .tasks import send_message
-
-    transaction.on_commit(lambda: send_message.apply_async((message_pk,), eta=at))
+    transaction.on_commit(lambda: send_message_task().apply_async((message_pk,), eta=at))
 
 
-@every(15)
 def send_due_messages(limit=100):
-    """Periodic: queue a send for every message whose (re)try time has come. Safe to run twice.
+    """Queue a send for every message whose (re)try time has come (periodic, see jobs.py). Safe to run twice.
 
     Embedded, this is how retries happen. With workers, every message already has a task
     (after commit, or with an ETA for a retry), so this only picks up those overdue by a
     minute, whose task was lost, rather than doubling a backlog that is merely being paced."""
-    from .tasks import send_message
-
     overdue = datetime.timedelta(0) if settings.CELERY_TASK_ALWAYS_EAGER else datetime.timedelta(minutes=1)
     due = Message.objects.due(timezone.now() - overdue).order_by("next_attempt_at", "pk")
     due = due.values_list("pk", flat=True)[:limit]
     pks = list(due)
     for pk in pks:
-        send_message.delay(pk)
+        send_message_task().delay(pk)
     return len(pks)
 
 
-@every(60)
 def requeue_stuck_messages():
-    """Periodic: messages whose worker died mid-send go back in the queue (or fail after the last attempt).
+    """Messages whose worker died mid-send go back in the queue, or fail after the last attempt (periodic, see jobs.py).
 
     A message Twilio did accept is not among them: Twilio's first status report, carrying
     our message id, has already recorded its provider id and moved it to "sent"."""
@@ -316,8 +323,10 @@ def receive_text(*, number, body, provider_id=""):
     keyword = re.sub(r"[^A-Z0-9]", "", words[0].upper())[:20] if words else ""
     args = tuple(word.strip(".,;:!?") for word in words[1:])
     alone = len(words) == 1  # Twilio acts on STOP, START and YES only as the whole text
-    profile = Profile.objects.filter(mobile=number, user__is_active=True).select_related("user").first() if number else None
-    user = profile.user if profile else None
+    contact = contact_for(number=number)
+    user = contact.user if contact is not None else None
+    if user is not None and not user.is_active:
+        user = None
 
     try:
         with transaction.atomic():

@@ -6,5 +6,4 @@ app_name = "notifications"
 urlpatterns = [
     path("twilio/inbound/", views.twilio_inbound, name="twilio-inbound"),
     path("twilio/status/", views.twilio_status, name="twilio-status"),
-    path("<int:recipient_pk>/messages/", views.circle_messages, name="circle-messages"),
 ]

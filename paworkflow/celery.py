@@ -12,7 +12,8 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def schedule_periodic_jobs(sender, **kwargs):
-    from paworkflow.periodic import JOBS, run_job
+    from paworkflow.periodic import JOBS
+    from paworkflow.tasks import run_job
 
     for dotted, seconds in JOBS.items():
         sender.add_periodic_task(seconds, run_job.s(dotted), name=dotted)

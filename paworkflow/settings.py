@@ -43,7 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_htmx",
+    # Django's own widget templates, for the TemplatesSetting-based FORM_RENDERER below.
+    "django.forms",
     "guardian",
     "axes",
     "django_otp",
@@ -52,11 +53,14 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "channels",
     "care",
+    "accounts",
     "notifications",
     "competencies",
     "workflows",
     "rota",
     "respite",
+    # The runtime: /healthz, runembedded, run_periodic and the periodic-job registry.
+    "paworkflow",
 ]
 
 MIDDLEWARE = [
@@ -71,7 +75,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "paworkflow.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -95,6 +98,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form renders one way: templates/forms/form.html and field.html (care/kernel/forms.py).
+FORM_RENDERER = "care.kernel.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -150,6 +155,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY") else None
 OTP_TOTP_ISSUER = "paworkflow"
 
+# --- Rota costing (read with defaults, not from the environment: see docs/rota.md) ----
+# The hourly National Minimum (Living) Wage changes every April.
+ROTA_NATIONAL_MINIMUM_WAGE = "12.71"
+# Employer on-costs (NI, pension, insurance) as a percentage of pay.
+ROTA_EMPLOYER_ONCOST_PERCENT = "20"
+
 # --- Redis: channel layer, Celery broker, cache ---------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "2000"))
@@ -195,6 +206,13 @@ TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", ""
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 # Messages per second per sender, shared by every worker (a row lock per sender).
 SMS_RATE_PER_SECOND = float(os.environ.get("SMS_RATE_PER_SECOND", "10"))
+# First retry after a failed send, in seconds; doubled each attempt (with jitter), capped at 10 minutes.
+SMS_RETRY_BASE_SECONDS = float(os.environ.get("SMS_RETRY_BASE_SECONDS", "10"))
+# notifications is the floor and imports no app above it; these name what it needs from care.
+# The model a text's circle points at (Message.recipient), like AUTH_USER_MODEL:
+NOTIFICATIONS_CIRCLE_MODEL = "care.CareRecipient"
+# The hook that gives a user's mobile and SMS consent, or a mobile's owner (notifications/contacts.py):
+NOTIFICATIONS_CONTACT = "care.contacts.contact_for"
 
 # --- Email ----------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -217,6 +235,13 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Set by paworkflow.middleware. No inline script or style anywhere: every script and stylesheet
+# is a file under /static/ (the rota's live updates use a WebSocket, hence ws:/wss:).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .periods import add_months, local_midnight
+from care.kernel.clock import local_midnight
+
+from .periods import add_months
 
 WIDTH, HEIGHT = 400, 180
 LEFT, RIGHT, TOP, BOTTOM = 34, 6, 10, 22

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from care.kernel.clock import local_midnight
+
 from . import services, settlement
 from .models import PeriodUnit, RespiteAccount
-from .periods import local_midnight, period_starts
+from .periods import period_starts
 
 
 def _account(recipient, carer, coordinator, **terms):

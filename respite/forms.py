@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 
+from care.kernel.names import person_name
 from care.models import Membership, Role
 
 from .models import PeriodUnit
@@ -59,4 +60,4 @@ class OpenAccountForm(forms.Form):
         self.fields["carer"].queryset = (
             get_user_model().objects.filter(pk__in=carers.values("user")).order_by("first_name", "username")
         )
-        self.fields["carer"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["carer"].label_from_instance = person_name

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care import home
-from care.services import person_name
+from care.kernel.names import person_name
 
 from .access import approvable_bookings, visible_accounts
 from .models import hours_text

@@ -14,7 +14,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .periods import local_midnight
+from care.kernel.clock import local_midnight
+from care.kernel.records import AppendOnly, AppendOnlyQuerySet
 
 ZERO = Decimal("0.00")
 HOURS = dict(max_digits=8, decimal_places=2)
@@ -23,19 +24,6 @@ HOURS = dict(max_digits=8, decimal_places=2)
 def hours_text(hours):
     """8.00 -> "8 hours", 1 -> "1 hour", 7.50 -> "7.5 hours"."""
     return f"{hours:.2f}".rstrip("0").rstrip(".") + (" hour" if hours == 1 else " hours")
-
-
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError(f"{self._meta.verbose_name_plural.capitalize()} are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"{self._meta.verbose_name_plural.capitalize()} are append-only.")
 
 
 class PeriodUnit(models.TextChoices):
@@ -121,7 +109,7 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "Adjustment"
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(AppendOnlyQuerySet):
     def statement(self):
         """Oldest first, each with `running_balance` (a window sum: one query, no stored balance)."""
         order = [models.F("at").asc(), models.F("pk").asc()]
@@ -183,7 +171,7 @@ class Entry(AppendOnly):
         return f"{self.at:%Y-%m-%d} {self.get_kind_display()} {self.hours:+}"
 
 
-class LotQuerySet(models.QuerySet):
+class LotQuerySet(AppendOnlyQuerySet):
     def with_remaining(self):
         return self.annotate(
             remaining=models.F("hours")

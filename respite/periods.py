@@ -1,7 +1,8 @@
 """Calendar arithmetic for respite periods and expiry, in local dates (Europe/London).
 
 Periods and expiries are counted in calendar dates, never in hours, so a four-week period
-that spans a clock change is 671 or 673 hours long and still starts at local midnight.
+that spans a clock change is 671 or 673 hours long and still starts at local midnight
+(`care.kernel.clock.local_midnight`).
 """
 import calendar
 import datetime
@@ -14,11 +15,6 @@ def add_months(day, months):
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def local_midnight(day):
-    """The instant a local date begins (an aware datetime in the current time zone)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def nth_period_start(anchor, unit, length, n):

@@ -4,8 +4,10 @@ from collections import OrderedDict
 
 from django.utils import timezone
 
+from care.kernel.clock import local_midnight
+
 from .models import ZERO, Lot
-from .periods import add_months, local_midnight
+from .periods import add_months
 
 EXPIRING_SOON_DAYS = 90
 

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 import notifications
+from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.permissions import can
-from care.services import person_name, record_audit
+from care.services import record_audit
 from rota import services as rota_services
 from rota.models import Shift
 

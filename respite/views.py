@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.twofactor import ask_for_second_factor, has_second_factor
 from care.audit import record_staff_view
 from care.permissions import get_recipient_or_404
-from care.twofactor import ask_for_second_factor, has_second_factor
 
 from . import access, queries, services
 from .chart import balance_chart
@@ -89,8 +89,6 @@ def account_page(request, account_pk):
         "may_adjust": allowed.is_coordinator,
         "may_approve": allowed.is_budget_holder,
         "may_cancel": allowed.may_cancel(account),
-        "cancel_form": CancelForm(),
-        "decision_form": DecisionForm(),
     })
 
 

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from . import services
 from .models import CalendarFeed, Offer, OfferRecipient, OfferResponse, RotaChange, Shift
 
@@ -36,24 +38,14 @@ class ShiftAdminForm(forms.ModelForm):
         return data
 
 
-class OfferResponseInline(admin.TabularInline):
+class OfferResponseInline(ReadOnlyInline):
     model = OfferResponse
-    extra = 0
-    can_delete = False
     readonly_fields = ["pa", "answer", "outcome", "channel", "detail", "at"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class OfferRecipientInline(admin.TabularInline):
+class OfferRecipientInline(ReadOnlyInline):
     model = OfferRecipient
-    extra = 0
-    can_delete = False
     readonly_fields = ["pa", "texted"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Shift)
@@ -98,20 +90,11 @@ class ShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(ReadOnlyAdmin):
     list_display = ["code", "shift", "created_at", "closed_at", "taken_by"]
     list_select_related = ["shift__recipient", "taken_by"]
     readonly_fields = ["shift", "code", "created_by", "created_at", "closed_at", "taken_by"]
     inlines = [OfferRecipientInline, OfferResponseInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RotaChange)

@@ -8,6 +8,6 @@ class RotaConfig(AppConfig):
     def ready(self):
         from notifications import replies
 
-        from . import home, receivers, services, tasks  # noqa: F401  home section, signal receivers, periodic jobs
+        from . import home, jobs, receivers, services  # noqa: F401  home section, periodic jobs, signal receivers
 
         replies.register(("YES", "NO"), services.handle_sms_reply)

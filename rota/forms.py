@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from care.kernel.names import person_name
+
 from .models import Shift
 from .queries import circle_pas, local_instant
 
@@ -37,9 +39,10 @@ class ShiftForm(forms.Form):
             .filter(Q(competencies__recipient=recipient) | Q(pk__in=[t.pk for t in current_tasks]))
             .distinct().order_by("name")
         )
+        self.fields["tasks"].nothing_to_choose = "No healthcare tasks are delegated in this circle yet."
         if with_pa:
             self.fields["pa"].queryset = circle_pas(recipient)
-            self.fields["pa"].label_from_instance = lambda u: u.get_full_name() or u.username
+            self.fields["pa"].label_from_instance = person_name
         else:
             del self.fields["pa"]
 
@@ -77,11 +80,16 @@ class AssignForm(forms.Form):
     def __init__(self, *args, recipient, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pa"].queryset = circle_pas(recipient)
-        self.fields["pa"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["pa"].label_from_instance = person_name
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why is it cancelled?")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NeedsCoverForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="The PA can't come? Why does it need cover?")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

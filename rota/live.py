@@ -105,10 +105,6 @@ def refusal_code(user, recipient_pk):
     return None
 
 
-def still_allowed(user, recipient_pk):
-    return refusal_code(user, recipient_pk) is None
-
-
 def catch_up(recipient_pk, last_seq, week):
     """What a (re)connecting page needs: the changes after `last_seq`, or a snapshot of its week."""
     current = current_seq(recipient_pk)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from care.kernel.clock import local_midnight
+from care.kernel.records import AppendOnly
 from care.models import CareRecipient
 
 HOUR = Decimal(3600)
@@ -44,8 +46,6 @@ class ShiftQuerySet(models.QuerySet):
 
     def in_week(self, monday):
         """Shifts starting in the local week that begins on `monday` (a date)."""
-        from .queries import local_midnight
-
         start = local_midnight(monday)
         return self.filter(start__gte=start, start__lt=local_midnight(monday, days=7))
 
@@ -170,8 +170,8 @@ class Offer(models.Model):
         return self.closed_at is None
 
 
-class OfferRecipient(models.Model):
-    """A PA who was eligible when the shift was offered (and whether a text went to them)."""
+class OfferRecipient(AppendOnly):
+    """Append-only: a PA who was eligible when the shift was offered (and whether a text went to them)."""
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="recipients")
     pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_offers")
@@ -181,7 +181,7 @@ class OfferRecipient(models.Model):
         constraints = [models.UniqueConstraint(fields=["offer", "pa"], name="offer_recipient_once")]
 
 
-class OfferResponse(models.Model):
+class OfferResponse(AppendOnly):
     """Append-only: every YES or NO a PA gave to an offer, by text or on the page, and what came of it."""
 
     class Answer(models.TextChoices):
@@ -208,11 +208,6 @@ class OfferResponse(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Offer responses are append-only.")
-        super().save(*args, **kwargs)
 
 
 class RotaSequence(models.Model):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from care.kernel.clock import local_midnight, london
+from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
 
 from .models import Shift
@@ -18,16 +20,7 @@ WEEK_HOURS_LIMIT = Decimal(48)
 BUDGET_WARNING_SHARE = Decimal("0.90")
 
 
-# --- Local time -------------------------------------------------------------------
-
-
-def london():
-    return timezone.get_default_timezone()
-
-
-def local_midnight(day, days=0):
-    """The aware instant a local (Europe/London) day starts; zoneinfo handles the clock changes."""
-    return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(0), tzinfo=london())
+# --- Local time (midnights and calendar days: care.kernel.clock) ---------------------
 
 
 def monday_of(day):
@@ -136,7 +129,7 @@ def working_time_warnings(*, pa, start, end, exclude_pk=None):
         Shift.objects.booked_for(pa).filter(start__lt=window_end, end__gt=window_start).exclude(pk=exclude_pk)
     )
     warnings = []
-    name = pa.get_full_name() or pa.username
+    name = person_name(pa)
     for other in others:
         if start - rest < other.end <= start:
             gap = (start - other.end).total_seconds() / 3600
@@ -167,12 +160,12 @@ def _hours_within(spans, window_start, window_end):
 
 def national_minimum_wage():
     """Hourly National Minimum (Living) Wage, a setting because it changes every April."""
-    return Decimal(str(getattr(settings, "ROTA_NATIONAL_MINIMUM_WAGE", "12.71")))
+    return Decimal(str(settings.ROTA_NATIONAL_MINIMUM_WAGE))
 
 
 def oncost_percent():
     """Employer on-costs (NI, pension, insurance) as a percentage of pay."""
-    return Decimal(str(getattr(settings, "ROTA_EMPLOYER_ONCOST_PERCENT", "20")))
+    return Decimal(str(settings.ROTA_EMPLOYER_ONCOST_PERCENT))
 
 
 def pay_rates(pa):

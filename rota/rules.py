@@ -8,15 +8,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from care.kernel.names import person_name
 from care.permissions import can
 
 from .models import Shift
 
 MAX_SHIFT = datetime.timedelta(hours=24)
-
-
-def person(user):
-    return user.get_full_name() or user.username
 
 
 def check_times(start, end):
@@ -39,18 +36,18 @@ def check_assignable(*, shift, pa, start, end, tasks):
 
     errors = []
     if not can(pa, "work_shifts", shift.recipient):
-        raise ValidationError(f"{person(pa)} is not a PA in {shift.recipient}'s circle.")
+        raise ValidationError(f"{person_name(pa)} is not a PA in {shift.recipient}'s circle.")
     clash = Shift.objects.booked_for(pa).overlapping(start, end).exclude(pk=shift.pk).first()
     if clash is not None:
         # Another family's shift may be the clash: say when, never whose.
         local = timezone.localtime(clash.start)
         errors.append(
-            f"{person(pa)} already has a shift then ({local:%a %d %b %H:%M}–{timezone.localtime(clash.end):%H:%M})."
+            f"{person_name(pa)} already has a shift then ({local:%a %d %b %H:%M}–{timezone.localtime(clash.end):%H:%M})."
         )
     for task in tasks:
         if not Competency.objects.valid_for(shift.recipient, task, start, until=end).filter(pa=pa).exists():
             errors.append(
-                f"{person(pa)} has no signed-off competency in {task.name} for {shift.recipient} "
+                f"{person_name(pa)} has no signed-off competency in {task.name} for {shift.recipient} "
                 "that covers the whole shift."
             )
     if errors:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from care.kernel.names import person_name
 from care.permissions import can
 from care.services import record_audit
 
@@ -117,7 +118,7 @@ def _book(shift, pa, actor):
     if actor is None or actor.pk != pa.pk:
         _text_pa(shift, pa, f"you are booked for a shift {when(shift)}.", "booked")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.confirmed",
-                 summary=f"{rules.person(pa)} confirmed for {shift}")
+                 summary=f"{person_name(pa)} confirmed for {shift}")
     shift.warnings = _warnings(shift)
     return shift
 
@@ -376,7 +377,7 @@ def flag_lapsed_competency(*, competency, reason):
             uncovered.append(shift)
     why = {"revoked": "revoked", "suspended": "suspended", "expired": "expired"}.get(reason, "no longer valid")
     return _flag_needs_cover(
-        uncovered, reason=f"{rules.person(competency.pa)}'s competency was {why}.",
+        uncovered, reason=f"{person_name(competency.pa)}'s competency was {why}.",
         key=f"competency-{competency.pk}-{reason}-{competency.status_changed_at:%Y%m%d%H%M%S}",
     )
 
@@ -393,7 +394,7 @@ def flag_departed_pa(*, membership):
         .filter(recipient=recipient, pa=user, status=Shift.Status.CONFIRMED, needs_cover=False)
         .order_by("pk")
     )
-    return _flag_needs_cover(list(shifts), reason=f"{rules.person(user)} has left the circle.",
+    return _flag_needs_cover(list(shifts), reason=f"{person_name(user)} has left the circle.",
                              key=f"membership-{membership.pk}")
 
 

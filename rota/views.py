@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care.audit import record_staff_view
+from care.kernel.names import person_name
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
 
 from . import ical, live, services
-from .forms import AnswerForm, AssignForm, CancelForm, ShiftForm, VersionForm, form_errors
+from .forms import AnswerForm, AssignForm, CancelForm, NeedsCoverForm, ShiftForm, VersionForm, form_errors
 from .models import CalendarFeed, Offer, OfferRecipient, Shift
 from .queries import (
     budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
@@ -105,8 +106,13 @@ def shift_detail(request, shift_pk):
         "offer": offer,
     }
     if can_manage:
-        context["assign_form"] = AssignForm(recipient=recipient, initial={"version": shift.version})
-        context["cancel_form"] = CancelForm(initial={"version": shift.version})
+        version = {"version": shift.version}
+        # Four small forms on one page: each its own ids, so every label points at its own box.
+        context["assign_form"] = AssignForm(recipient=recipient, initial=version)
+        context["assign_form"].fields["pa"].label = "Book another PA" if shift.pa else "Book a PA"
+        context["offer_form"] = VersionForm(initial=version, auto_id="id_offer_%s")
+        context["cover_form"] = NeedsCoverForm(initial=version, auto_id="id_cover_%s")
+        context["cancel_form"] = CancelForm(initial=version, auto_id="id_cancel_%s")
         context["responses"] = (
             offer.responses.select_related("pa") if offer else []
         )
@@ -180,7 +186,7 @@ def assign_shift(request, shift_pk):
         request, shift_pk, AssignForm,
         lambda shift, data: services.confirm_shift(shift=shift, pa=data["pa"], actor=request.user,
                                                    expected_version=data["version"]),
-        lambda shift: f"Booked {shift.pa.get_full_name() or shift.pa.username}.",
+        lambda shift: f"Booked {person_name(shift.pa)}.",
         recipient=lambda shift: shift.recipient,
     )
 
@@ -211,7 +217,7 @@ def cancel_shift(request, shift_pk):
 @login_required
 def needs_cover(request, shift_pk):
     return _post_action(
-        request, shift_pk, CancelForm,
+        request, shift_pk, NeedsCoverForm,
         lambda shift, data: services.mark_needs_cover(shift=shift, actor=request.user, reason=data["reason"],
                                                       expected_version=data["version"]),
         lambda shift: "Marked as needing cover; the budget holder has been told.",

@@ -41,6 +41,13 @@ def _sms_in_memory(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 costs ~118 ms a hash; the suite hashes thousands of passwords. Production keeps
+    # Argon2 (tests/accounts/test_password_hashing.py proves it).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _no_login_throttle(settings):
     # Django's test client authenticates without a request, which django-axes refuses;
     # tests/care/test_login_throttle.py turns it back on to prove the lockout.

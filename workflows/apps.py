@@ -2,21 +2,13 @@ from django.apps import AppConfig
 
 
 class WorkflowsConfig(AppConfig):
+    """One app (label "workflows") for both flows: their models, migrations and Viewflow's stored
+    references stay under it, whichever package a flow's code lives in."""
+
     name = "workflows"
 
     def ready(self):
-        # the flow, its admin, receivers, home section and periodic job; and its URL viewset,
+        # each flow's admin, home section, periodic job and receivers; and its URL viewset,
         # built here so node.reverse() works before the first request (shell, jobs, tests)
-        from . import (  # noqa: F401
-            delegation,
-            delegation_admin,
-            delegation_home,
-            delegation_jobs,
-            delegation_receivers,
-            delegation_urls,
-            hospital,
-            hospital_admin,
-            hospital_home,
-            hospital_jobs,
-            hospital_urls,
-        )
+        from .delegation import admin, home, jobs, receivers, urls  # noqa: F401
+        from .hospital import admin, home, jobs, urls  # noqa: F401, F811

@@ -32,6 +32,8 @@ class GuardedFlowViewset(FlowViewset):
     chart_path = None
     flow_chart_path = None
 
+    # Viewflow 2.4 has no public hook to wrap or drop the node URLs a FlowViewset mounts:
+    # `_get_urls` is where it builds them (workflow/flow/viewset.py), so the guard goes on there.
     def _get_urls(self):
         return self._guard(super()._get_urls())
 

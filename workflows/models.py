@@ -1,11 +1,12 @@
-"""Process models of the workflows app. Each flow keeps its models in its own module."""
-from .delegation_models import (  # noqa: F401
+"""The workflows app's models, one module per flow (delegation/models.py, hospital/models.py),
+gathered here so the app registry and the migrations find them where they always were."""
+from .delegation.models import (  # noqa: F401
     DelegationAgreement,
     DelegationOutcome,
     DelegationProcess,
     DelegationRiskAssessment,
 )
-from .hospital_models import (  # noqa: F401
+from .hospital.models import (  # noqa: F401
     AgreementEvent,
     HospitalAgreement,
     HospitalShift,

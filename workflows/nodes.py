@@ -1,14 +1,14 @@
-"""Flow nodes that ask care.permissions, not model permissions, who may take a step."""
+"""What both flows share: the human step that asks care.permissions (not model permissions) who
+may take it, its claim view, the flows' answers to Viewflow's view/manage questions, and taking
+one human step without HTTP."""
+from django.core.exceptions import PermissionDenied
 from viewflow.workflow import flow
 from viewflow.workflow.flow.views import AssignTaskView
 
-from . import permissions
-
 
 class ClaimTaskView(AssignTaskView):
-    """Claim a step and go straight to it: one tap on a phone, not three."""
-
-    template_name = "workflows/delegation/task_assign.html"
+    """Claim a step and go straight to it: one tap on a phone, not three. Each flow's subclass
+    names its template."""
 
     def get_success_url(self):
         activation = self.request.activation
@@ -24,7 +24,6 @@ class View(flow.View):
     claiming a step cannot finish it.
     """
 
-    assign_view_class = ClaimTaskView
     circle_permission = None
 
     def Allow(self, codename):
@@ -47,5 +46,41 @@ class View(flow.View):
         return checked[key]
 
     def allowed(self, user, task):
-        """The permission question itself; a flow whose process is not a delegation overrides it."""
-        return permissions.may_act(user, self.circle_permission, task)
+        """The permission question itself, asked of the flow's own process: each flow's node answers it."""
+        raise NotImplementedError
+
+
+class CircleFlow:
+    """Mixed into each flow (before `flow.Flow`): who sees a process is the flow's `may_view`
+    (a `staticmethod(fn(user, process))`), and nobody manages one. Viewflow's undo/cancel/revive
+    pages are not mounted (guarded_urls): clinical decisions are records, so nobody rewrites a
+    process other than through its steps."""
+
+    may_view = None
+
+    def has_view_permission(self, user, obj=None):
+        if obj is None:
+            return user.is_authenticated
+        return self.may_view(user, obj)
+
+    def has_manage_permission(self, user, obj=None):
+        return False
+
+
+def human_steps(flow_class):
+    """The flow's human steps: its View nodes, read from the flow itself."""
+    return [node for node in flow_class.instance.nodes() if isinstance(node, flow.View)]
+
+
+def take_step(task, user, step, **data):
+    """Claim (if needed) and complete one human step as `user`, checking permission as the views do."""
+    with task.activation() as activation:
+        flow_task = activation.flow_task
+        if activation.task.owner_id is None:
+            if not flow_task.can_assign(user, activation.task):
+                raise PermissionDenied(f"{user} may not take {flow_task.name}.")
+            activation.assign(user)
+        if not flow_task.can_execute(user, activation.task):
+            raise PermissionDenied(f"{user} may not do {flow_task.name}.")
+        activation.start(None)
+        return step(activation=activation, actor=user, **data)

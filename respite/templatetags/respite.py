@@ -1,5 +1,7 @@
 from django import template
 
+from respite.forms import CancelForm
+
 register = template.Library()
 
 
@@ -9,3 +11,9 @@ def hours(value):
     if value is None or value == "":
         return ""
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def cancel_form(booking):
+    """The cancel form on a booking's card, with ids of its own: several cards share a page."""
+    return CancelForm(auto_id=f"id_cancel_{booking.pk}_%s")

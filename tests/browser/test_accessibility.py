@@ -93,7 +93,7 @@ def demo(transactional_db):
     from care.models import CareRecipient
     from competencies.models import Competency
     from respite.models import RespiteAccount
-    from workflows.delegation_models import DelegationProcess
+    from workflows.delegation.models import DelegationProcess
 
     call_command("seed_demo", stdout=io.StringIO())
     alfie = CareRecipient.objects.get(display_name="Alfie Demo").pk

@@ -19,12 +19,12 @@ from tests.browser.conftest import PHONE, has_horizontal_scroll, log_in
 from tests.browser.test_accessibility import audit, axe_path, report, send_without_validation  # noqa: F401
 from tests.factories import CareRecipientFactory, member
 from tests.respite.factories import RespiteAccountFactory
-from tests.workflows.hospital_steps import (
+from tests.workflows.agreement_steps import (
     competent_pa, conditions, detail_url, funding, latest, link_token, open_task, review_url, start, start_data,
     take, task_answers, ward_link_url, ward_manager,
 )
-from workflows.hospital import HospitalAgreementFlow as Flow
-from workflows.hospital_models import State
+from workflows.hospital.flow import HospitalAgreementFlow as Flow
+from workflows.hospital.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,11 +3,6 @@
 Token arguments get a working family-two token, so the walk proves that a valid link shows
 nothing of family two to someone signed in as a family-one person.
 """
-from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-
 from care.models import Invitation, Membership
 
 
@@ -23,15 +18,8 @@ def _fresh_invitation_token(cast):
     return token
 
 
-def _other_parent():
-    return get_user_model().objects.get(username="other-parent")
-
-
 OBJECTS = {
     "invitation_pk": lambda cast: _invitation(cast).pk,
     "membership_pk": lambda cast: Membership.objects.filter(recipient=cast["recipient"]).order_by("pk").first().pk,
     "invitation_token": _fresh_invitation_token,
-    # Django's password reset confirm: a valid link for family two's budget holder.
-    "uidb64": lambda cast: urlsafe_base64_encode(force_bytes(_other_parent().pk)),
-    "token": lambda cast: default_token_generator.make_token(_other_parent()),
 }

@@ -8,7 +8,7 @@ from care.audit import STAFF_VIEW
 from care.models import AuditEvent, Role
 from tests.factories import member
 from tests.workflows.steps import YES, assessment, catalogue, latest, take, through_to_assessment
-from workflows.delegation import DelegationFlow
+from workflows.delegation.flow import DelegationFlow
 
 pytestmark = pytest.mark.django_db
 

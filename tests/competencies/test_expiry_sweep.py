@@ -60,7 +60,7 @@ def test_a_renewal_earns_fresh_reminders(db, pa, family, nurse):
 
 def test_sweep_query_count_does_not_grow_with_rows(db, pa, family, nurse, django_assert_max_num_queries):
     """Nothing due: four queries (timers, expiry, two reminder windows), at 1 row or at 300."""
-    from workflows.delegation_jobs import delegation_sweep
+    from workflows.delegation.jobs import delegation_sweep
 
     CompetencyFactory(pa=pa, recipient=family)
     with django_assert_max_num_queries(4):

@@ -8,8 +8,8 @@ from freezegun import freeze_time
 
 import notifications
 from notifications.backends import locmem
+from notifications.jobs import send_due_messages
 from notifications.models import Message, Status
-from notifications.services import send_due_messages
 from notifications.tasks import send_message
 from tests.factories import ProfileFactory
 

@@ -9,8 +9,9 @@ from freezegun import freeze_time
 import notifications
 from notifications.backends import use_backend
 from notifications.backends.twilio import TwilioBackend
+from notifications.jobs import requeue_stuck_messages, send_due_messages
 from notifications.models import OptOut, Status
-from notifications.services import MAX_ATTEMPTS, requeue_stuck_messages, send_due_messages
+from notifications.services import MAX_ATTEMPTS
 from tests.notifications.fake_twilio import (
     FakeTwilio,
     accept_then_die,

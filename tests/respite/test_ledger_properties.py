@@ -19,9 +19,9 @@ from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from care.kernel.clock import local_midnight
 from respite import services, settlement
 from respite.models import Draw, Entry, EntryKind, RespiteAccount, RespiteBooking
-from respite.periods import local_midnight
 from tests.respite.factories import local
 
 quarters = st.integers(min_value=1, max_value=160).map(lambda q: Decimal(q) / 4)

@@ -4,8 +4,10 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from workflows.delegation import DelegationFlow
-from workflows.delegation_models import DelegationProcess
+from workflows.delegation.flow import DelegationFlow
+from workflows.delegation.models import DelegationProcess
+from workflows.hospital import driving as hospital, links
+from workflows.hospital.models import HospitalAgreement
 
 
 def _signed_off_process(cast):
@@ -14,13 +16,10 @@ def _signed_off_process(cast):
 
 def _hospital_agreement(cast):
     """Family two's agreement waiting for its ward by link (made once: seed_demo gives them none)."""
-    from workflows import hospital_services
-    from workflows.hospital_models import HospitalAgreement
-
     agreement = HospitalAgreement.objects.filter(recipient=cast["recipient"]).first()
     if agreement is None:
         users = get_user_model().objects.in_bulk(["other-parent", "other-pa"], field_name="username")
-        agreement = hospital_services.start_as(
+        agreement = hospital.start_as(
             actor=users["other-parent"], recipient=cast["recipient"], hospital="York Hospital (test)", ward="Ward 3",
             ward_contact_name="Ward 3 desk", ward_contact_email="ward3@example.invalid",
             admission_date=timezone.localdate(), expected_discharge=timezone.localdate() + datetime.timedelta(days=3),
@@ -31,10 +30,8 @@ def _hospital_agreement(cast):
 
 def _ward_token(cast):
     # Only a hash is stored: give family two's agreement a fresh link and use it.
-    from workflows import hospital_links
-
     agreement = _hospital_agreement(cast)
-    return hospital_links.issue_link(agreement=agreement, actor=agreement.requested_by)
+    return links.issue_link(agreement=agreement, actor=agreement.requested_by)
 
 
 OBJECTS = {

@@ -4,8 +4,11 @@ from viewflow.workflow.status import STATUS
 
 from competencies.models import HealthcareTask
 from tests.factories import log_in_with_second_factor
-from workflows.delegation import DelegationFlow
-from workflows.delegation_models import DelegationProcess
+from workflows.delegation import services
+from workflows.delegation.driving import start_delegation
+from workflows.delegation.flow import DelegationFlow
+from workflows.delegation.models import DelegationProcess
+from workflows.nodes import take_step
 
 
 def catalogue(code):
@@ -75,19 +78,17 @@ def through_to_assessment(client, *, parent, nurse, pa, recipient, task):
 
 
 def signed_off_delegation(*, parent, nurse, pa, recipient, task):
-    """The same steps without HTTP, through delegation_services (which check permissions too)."""
-    from workflows import delegation_services as services
-
-    process = services.start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=task, reason="r")
-    services.take_step(open_task(process, DelegationFlow.assess_risk), nurse, services.assess_risk,
-                       decision="proceed", hazards="h", controls="c")
-    services.take_step(open_task(process, DelegationFlow.consent), parent, services.agree, party="person", agreed=True)
-    services.take_step(open_task(process, DelegationFlow.accept), pa, services.agree, party="pa", agreed=True)
-    services.take_step(open_task(process, DelegationFlow.train), nurse, services.train,
-                       trained_on=timezone.localdate(), method="supervised_practice",
-                       supervised_practices=task.supervised_practices_required)
-    services.take_step(open_task(process, DelegationFlow.assess), nurse, services.assess,
-                       assessed_on=timezone.localdate(), results={c: True for c in task.criteria})
-    services.take_step(open_task(process, DelegationFlow.sign_off), nurse, services.sign_off)
+    """The same steps without HTTP, through the flow's driving helpers (which check permissions too)."""
+    process = start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=task, reason="r")
+    take_step(open_task(process, DelegationFlow.assess_risk), nurse, services.assess_risk,
+              decision="proceed", hazards="h", controls="c")
+    take_step(open_task(process, DelegationFlow.consent), parent, services.agree, party="person", agreed=True)
+    take_step(open_task(process, DelegationFlow.accept), pa, services.agree, party="pa", agreed=True)
+    take_step(open_task(process, DelegationFlow.train), nurse, services.train,
+              trained_on=timezone.localdate(), method="supervised_practice",
+              supervised_practices=task.supervised_practices_required)
+    take_step(open_task(process, DelegationFlow.assess), nurse, services.assess,
+              assessed_on=timezone.localdate(), results={c: True for c in task.criteria})
+    take_step(open_task(process, DelegationFlow.sign_off), nurse, services.sign_off)
     process.refresh_from_db()
     return process

@@ -3,8 +3,8 @@ import pytest
 from viewflow.workflow.status import PROCESS, STATUS
 
 from competencies.models import Competency, Status
-from workflows.delegation import DelegationFlow
-from workflows.delegation_models import DelegationAgreement, DelegationOutcome, DelegationProcess
+from workflows.delegation.flow import DelegationFlow
+from workflows.delegation.models import DelegationAgreement, DelegationOutcome, DelegationProcess
 
 from .steps import (
     RISK_OK, YES, assessment, catalogue, latest, open_task, request_delegation, take, through_to_assessment, training,

@@ -4,10 +4,10 @@ from django.urls import reverse
 
 from care.models import Role
 from tests.factories import member
-from workflows.hospital import HospitalAgreementFlow as Flow
-from workflows.hospital_models import State
+from workflows.hospital.flow import HospitalAgreementFlow as Flow
+from workflows.hospital.models import State
 
-from .hospital_steps import (
+from .agreement_steps import (
     action_url, conditions, detail_url, latest, open_task, review_url, start, start_data, take, task_answers,
     ward_manager,
 )

@@ -7,10 +7,10 @@ from care.models import AuditEvent
 from notifications.models import Message
 from rota.models import Shift
 from tests.factories import ProfileFactory
-from workflows.hospital import HospitalAgreementFlow as Flow
-from workflows.hospital_models import AgreementEvent, State, WardReview
+from workflows.hospital.flow import HospitalAgreementFlow as Flow
+from workflows.hospital.models import AgreementEvent, State, WardReview
 
-from .hospital_steps import (
+from .agreement_steps import (
     action_url, competent_pa, conditions, detail_url, funding, latest, open_task, review_url, start, start_data,
     take, task_answers, ward_manager,
 )

@@ -4,9 +4,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from workflows.hospital_models import State, WardLink
+from workflows.hospital.models import State, WardLink
 
-from .hospital_steps import conditions, latest, link_token, start, start_data, task_answers, ward_link_url
+from .agreement_steps import (
+    action_url, conditions, latest, link_token, start, start_data, task_answers, ward_link_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +54,6 @@ def test_an_expired_link_is_refused_and_the_family_can_send_a_new_one(client, ag
     agreement.refresh_from_db()
     assert agreement.state == State.WARD_REVIEW and not agreement.reviews.exists()
 
-    from .hospital_steps import action_url
     client.force_login(parent)
     assert client.post(action_url("new_link", agreement)).status_code == 302
     client.logout()

@@ -8,12 +8,13 @@ from django.utils import timezone
 from care.models import Role
 from notifications.models import Message
 from rota.models import Shift
+from rota import services as rota
 from tests.factories import member
-from workflows import hospital_jobs
-from workflows.hospital import HospitalAgreementFlow as Flow
-from workflows.hospital_models import HospitalAgreement, State
+from workflows.hospital import jobs as hospital_jobs
+from workflows.hospital.flow import HospitalAgreementFlow as Flow
+from workflows.hospital.models import HospitalAgreement, State
 
-from .hospital_steps import (
+from .agreement_steps import (
     action_url, competent_pa, conditions, day, detail_url, funding, latest, review_url, start, start_data, take,
     task_answers, ward_manager,
 )
@@ -55,7 +56,6 @@ def test_rota_refusal_is_shown_and_nothing_is_booked(client, family, parent, pa)
     ward = ward_manager(family)
     agreement = agreed(client, family, parent, ward, [pa])
     clash_start, _ = [timezone.make_aware(datetime.datetime.fromisoformat(f"{day(1)}T10:00"))] * 2
-    from rota import services as rota
     rota.create_shift(recipient=family, start=clash_start, end=clash_start + datetime.timedelta(hours=2),
                       kind="day", actor=parent, pa=pa)
     response = take(client, parent, agreement, Flow.fund, funding(agreement, plan={1: pa, 2: pa}))

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from care.models import Role
 from tests.factories import CareRecipientFactory, member
-from workflows import delegation_services as services
+from workflows.delegation.driving import start_delegation
 
 from .steps import catalogue
 
@@ -17,12 +17,12 @@ def _requests(nurse, families):
         pa = member(recipient, Role.PA)
         member(recipient, Role.CLINICIAN, user=nurse)
         for code in ("nebuliser", "oxygen-therapy"):
-            services.start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=catalogue(code), reason="r")
+            start_delegation(actor=parent, recipient=recipient, pa=pa, healthcare_task=catalogue(code), reason="r")
 
 
 def test_inbox_lists_only_steps_the_user_may_take(client, family, parent, pa, nurse, other_parent, other_pa):
-    services.start_delegation(actor=parent, recipient=family, pa=pa, healthcare_task=catalogue("nebuliser"), reason="r")
-    services.start_delegation(actor=other_parent, recipient=other_parent.memberships.first().recipient, pa=other_pa,
+    start_delegation(actor=parent, recipient=family, pa=pa, healthcare_task=catalogue("nebuliser"), reason="r")
+    start_delegation(actor=other_parent, recipient=other_parent.memberships.first().recipient, pa=other_pa,
                               healthcare_task=catalogue("nebuliser"), reason="r")
     client.force_login(nurse)
     page = client.get(reverse("workflows:inbox")).content.decode()

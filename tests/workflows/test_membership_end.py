@@ -7,9 +7,9 @@ from care.models import Membership, Role
 from care.services import end_membership
 from competencies.models import Competency, Status
 from notifications.models import Message
-from tests.factories import ProfileFactory
-from workflows import delegation_services as services
-from workflows.delegation_models import DelegationOutcome
+from tests.factories import ProfileFactory, member
+from workflows.delegation.driving import start_delegation
+from workflows.delegation.models import DelegationOutcome
 
 from .steps import catalogue, signed_off_delegation
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_pa_leaving_revokes_their_competencies_and_withdraws_their_delegations(family, parent, nurse, pa):
     ProfileFactory(user=parent)
     signed = signed_off_delegation(parent=parent, nurse=nurse, pa=pa, recipient=family, task=catalogue("tracheostomy-suction"))
-    pending = services.start_delegation(actor=parent, recipient=family, pa=pa, healthcare_task=catalogue("nebuliser"), reason="r")
+    pending = start_delegation(actor=parent, recipient=family, pa=pa, healthcare_task=catalogue("nebuliser"), reason="r")
 
     end_membership(membership=Membership.objects.get(user=pa, recipient=family, role=Role.PA), actor=parent,
                    reason="Moved away")
@@ -36,8 +36,6 @@ def test_pa_leaving_revokes_their_competencies_and_withdraws_their_delegations(f
 
 
 def test_another_pa_keeps_their_competencies(family, parent, nurse, pa):
-    from tests.factories import member
-
     other = member(family, Role.PA, username="pa-stays")
     kept = signed_off_delegation(parent=parent, nurse=nurse, pa=other, recipient=family, task=catalogue("nebuliser"))
     end_membership(membership=Membership.objects.get(user=pa, recipient=family, role=Role.PA), actor=parent)

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from workflows.delegation import DelegationFlow
+from workflows.delegation.flow import DelegationFlow
 
 from .steps import RISK_OK, YES, catalogue, latest, open_task, request_delegation, take, training
 

@@ -3,8 +3,8 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import chromium, has_horizontal_scroll, log_in, phone  # noqa: F401  (fixtures)
-from workflows import delegation_services as services
-from workflows.delegation import DelegationFlow
+from workflows.delegation.driving import start_delegation
+from workflows.delegation.flow import DelegationFlow
 
 from .steps import catalogue, signed_off_delegation
 
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_matrix_inbox_and_risk_assessment_fit_a_360px_phone(live_server, phone, family, parent, nurse, pa):  # noqa: F811
     signed_off_delegation(parent=parent, nurse=nurse, pa=pa, recipient=family, task=catalogue("tracheostomy-suction"))
-    waiting = services.start_delegation(actor=parent, recipient=family, pa=pa,
+    waiting = start_delegation(actor=parent, recipient=family, pa=pa,
                                         healthcare_task=catalogue("oral-nasal-suction"), reason="Chest infections")
     page = phone.new_page()
     page.set_viewport_size({"width": 360, "height": 780})

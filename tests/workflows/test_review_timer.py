@@ -3,15 +3,16 @@ and without a renewal the competency expires on its date."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from freezegun import freeze_time
 from viewflow.workflow.status import PROCESS, STATUS
 
 from competencies.models import Competency, SignOff, Status
 from notifications.models import Message
 from tests.factories import ProfileFactory, log_in_with_second_factor
-from workflows.delegation import DelegationFlow
-from workflows.delegation_jobs import delegation_sweep
-from workflows.delegation_models import DelegationOutcome
+from workflows.delegation.flow import DelegationFlow
+from workflows.delegation.jobs import delegation_sweep
+from workflows.delegation.models import DelegationOutcome
 
 from .steps import catalogue, open_task, signed_off_delegation, take
 
@@ -94,8 +95,6 @@ def test_nurse_revokes_at_review_with_a_reason(client, process, nurse):
 
 
 def test_revoking_from_the_competency_page_closes_the_waiting_delegation(client, process, nurse):
-    from django.urls import reverse
-
     log_in_with_second_factor(client, nurse)
     client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen"})
     process.refresh_from_db()
@@ -104,8 +103,6 @@ def test_revoking_from_the_competency_page_closes_the_waiting_delegation(client,
 
 
 def test_an_open_review_of_a_competency_revoked_elsewhere_can_only_be_closed(client, process, nurse):
-    from django.urls import reverse
-
     with freeze_time(process.competency.valid_until - 10 * DAY):
         delegation_sweep()
         log_in_with_second_factor(client, nurse)

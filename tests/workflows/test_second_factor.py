@@ -8,7 +8,7 @@ from viewflow.workflow.status import STATUS
 
 from competencies.models import Status
 from tests.competencies.factories import earn_sign_off
-from workflows.delegation import DelegationFlow
+from workflows.delegation.flow import DelegationFlow
 
 from .steps import assessment, catalogue, open_task, take, through_to_assessment
 

@@ -3,9 +3,10 @@ named PA accepts — through the pages and by posting straight to the task URLs.
 import pytest
 from viewflow.workflow.status import STATUS
 
-from care.models import Role
+from care.models import Membership, Role
+from care.services import end_membership
 from tests.factories import member
-from workflows.delegation import DelegationFlow
+from workflows.delegation.flow import DelegationFlow
 
 from .steps import RISK_OK, YES, catalogue, latest, open_task, request_delegation, take
 
@@ -44,9 +45,6 @@ def test_pa_of_the_same_circle_cannot_take_or_do_a_clinical_step(client, process
 
 
 def test_a_nurse_who_claimed_a_step_cannot_finish_it_after_leaving_the_circle(client, process, nurse, family):
-    from care.models import Membership
-    from care.services import end_membership
-
     step = urls(process, DelegationFlow.assess_risk)
     client.force_login(nurse)
     assert client.post(step["assign"]).status_code == 302

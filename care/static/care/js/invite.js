@@ -10,7 +10,8 @@
     var role = checked ? checked.value : "";
     Object.keys(only).forEach(function (forRole) {
       only[forRole].forEach(function (name) {
-        var box = document.getElementById("field-" + name);
+        var input = document.getElementById("id_" + name);
+        var box = input && input.closest(".field");
         if (box) { box.hidden = role !== forRole && !box.classList.contains("has-error"); }
       });
     });

@@ -1,0 +1,52 @@
+"""Two-factor authentication (TOTP, django-otp) for people who make clinical or funding decisions.
+
+Clinicians must verify a second factor in this session before they sign off, renew, suspend,
+revoke or reinstate a delegated task, and coordinators before they grant or adjust respite
+hours: `ask_for_second_factor` (after the permission checks) and `second_factor_required` guard
+those views. Services driven without HTTP (seeding, benchmarks) are not sessions and are not asked.
+The page where the code is entered is `accounts.views.two_factor`.
+"""
+from functools import wraps
+from urllib.parse import urlsplit, urlunsplit
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+
+def has_second_factor(request):
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+def ask_for_second_factor(request):
+    """None when this session has a verified second factor; otherwise the redirect to enter it.
+
+    Call it after the object-permission checks, so people outside the circle still get 404. A GET
+    comes back to the same page afterwards. A POST is refused before anything is saved (pages
+    hide these forms until the code is entered, so nobody loses typed work) and goes back to
+    the page the form was on.
+    """
+    if has_second_factor(request):
+        return None
+    if request.method == "GET":
+        back = request.get_full_path()
+    else:
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        same_site = url_has_allowed_host_and_scheme(referer.geturl(), allowed_hosts={request.get_host()})
+        back = urlunsplit(("", "", referer.path, referer.query, "")) if same_site and referer.path else ""
+        messages.warning(request, "Nothing was saved: enter your authenticator code, then try again.")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("home")
+    messages.info(request, "Signing off clinical tasks and granting respite hours need your authenticator code.")
+    return redirect(f"{reverse('two-factor')}?{urlencode({'next': back})}")
+
+
+def second_factor_required(view):
+    """For views whose permission checks have already run (Viewflow's step wrapper runs first)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return ask_for_second_factor(request) or view(request, *args, **kwargs)
+
+    return wrapped

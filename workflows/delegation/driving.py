@@ -1,0 +1,66 @@
+"""Driving DelegationFlow without HTTP (demo data, the benchmark, tests, the receivers):
+start a delegation, and end delegations from outside the flow. Each checks permissions
+itself, because Viewflow's activation transitions do not; one human step is
+`workflows.nodes.take_step`."""
+import logging
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
+from viewflow.workflow.status import PROCESS, STATUS
+
+from . import services
+from .flow import DelegationFlow
+from .models import DelegationOutcome, DelegationProcess
+
+log = logging.getLogger(__name__)
+
+
+def start_delegation(*, actor, recipient, pa, healthcare_task, reason):
+    node = DelegationFlow.start
+    activation = node.activation_class.create(node, None, None)
+    if not node.can_execute(actor, activation.task):
+        raise PermissionDenied("You may not request delegations.")
+    activation.start(SimpleNamespace(user=actor))
+    return services.request_delegation(
+        activation=activation, actor=actor, recipient=recipient, pa=pa, healthcare_task=healthcare_task, reason=reason
+    )
+
+
+def _cancel(process, outcome, reason):
+    """Cancel what is left of a process. A failure here must not undo the change that caused
+    it (a PA leaving, a revocation): the process is logged and left for its next step to end."""
+    try:
+        with transaction.atomic():
+            DelegationFlow.instance.cancel(process)
+            services.record_outcome(process, outcome, reason)
+    except (FlowLockFailed, FlowRuntimeError):
+        log.warning("Delegation %s could not be cancelled (%s)", process.reference, outcome, exc_info=True)
+        return False
+    return True
+
+
+@transaction.atomic
+def withdraw_for_departed_pa(*, recipient, pa, reason):
+    """The PA left the circle: their open delegations for this person end."""
+    withdrawn = 0
+    for process in DelegationProcess.objects.filter(recipient=recipient, pa=pa, status=PROCESS.NEW):
+        withdrawn += _cancel(process, DelegationOutcome.WITHDRAWN, reason)
+    return withdrawn
+
+
+@transaction.atomic
+def close_after_revocation(*, competency, reason):
+    """A competency revoked from its own page ends the delegation waiting for its review.
+
+    Only processes parked on the review timer are closed here: a review step in progress
+    (which may itself be revoking) closes its own process, and an open review task offers
+    "close" once the competency has ended.
+    """
+    waiting = DelegationProcess.objects.filter(
+        competency=competency, status=PROCESS.NEW,
+        task__flow_task=DelegationFlow.wait_for_review, task__status=STATUS.SCHEDULED,
+    ).distinct()
+    for process in waiting:
+        _cancel(process, DelegationOutcome.REVOKED, reason)

@@ -1,0 +1,57 @@
+"""Who may do what in a delegation, answered by care.permissions on the process's care recipient.
+
+A step names the circle permission it needs (e.g. "act_clinically"); these helpers turn that
+into decisions for one task (Viewflow's can_assign/can_execute) and into one query for the
+inbox, so the page and the task URL can never disagree.
+"""
+from django.db.models import Q
+
+from care.models import CareRecipient
+from care.permissions import VIEW, can, recipients_for
+
+REQUEST = ("manage_rota", "act_clinically")  # budget holders and carers, or a clinician
+
+
+def delegation_of(task):
+    """The DelegationProcess of a task (the base Process row is coerced once and cached)."""
+    process = task.process
+    return getattr(process, "delegationprocess", process)
+
+
+def may_act(user, codename, task):
+    # guardian needs only the person's id and model, not the row
+    return can(user, codename, CareRecipient(pk=delegation_of(task).recipient_id))
+
+
+def may_view(user, process):
+    return can(user, VIEW, process.recipient)
+
+
+def may_request(user, recipient):
+    return any(can(user, codename, recipient) for codename in REQUEST)
+
+
+def requestable_recipients(user):
+    return recipients_for(user, REQUEST[0]) | recipients_for(user, REQUEST[1])
+
+
+def may_request_anywhere(user):
+    return requestable_recipients(user).exists()
+
+
+def step_filter(user, nodes):
+    """Q over viewflow Tasks: open steps of these nodes this user may take or has taken on.
+
+    Mirrors View.can_assign/can_execute: the step's circle permission on the person, and
+    the task either unclaimed or claimed by this user (a named-PA step is always claimed).
+    """
+    by_codename = {}
+    for node in nodes:
+        by_codename.setdefault(node.circle_permission, []).append(node)
+    allowed = Q(pk__in=[])
+    for codename, same in by_codename.items():
+        allowed |= Q(
+            flow_task__in=same,
+            process__delegationprocess__recipient__in=recipients_for(user, codename),
+        )
+    return allowed & (Q(owner__isnull=True) | Q(owner=user))

@@ -1,0 +1,241 @@
+"""What each delegation step does, and the questions the flow's gates ask.
+
+A step service validates, writes its record (here, or through competencies.services), and
+completes the Viewflow task, in one transaction. The step views call them with the task
+Viewflow has started for the request; driving.py runs the same steps without HTTP (demo data,
+the benchmark, tests) and checks permissions itself, because Viewflow's activation transitions
+do not. Nothing here imports the flow: the flow imports these.
+"""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.status import PROCESS
+
+from care.kernel.names import person_name
+from care.models import Membership, Role
+from care.services import record_audit
+from competencies import services as competencies
+from competencies.models import Competency, Status
+
+from . import permissions
+from .models import DelegationAgreement, DelegationOutcome, DelegationProcess, DelegationRiskAssessment
+
+REVIEW_NOTICE = datetime.timedelta(days=28)
+
+
+# Gates: the flow asks these about the process (each gets the node's activation).
+
+def _competency(activation):
+    # Fresh from the database: the process object travels through the whole activation
+    # chain, so its cached competency predates the step that just changed it.
+    return Competency.objects.select_related("task").get(pk=activation.process.competency_id)
+
+
+def _record_of(activation):
+    """The competency by id only: the competencies services lock and load it themselves."""
+    return Competency(pk=activation.process.competency_id)
+
+
+def risk_accepted(activation):
+    latest = activation.process.risk_assessments.order_by("-assessed_at", "-pk").first()
+    return latest is not None and latest.decision == DelegationRiskAssessment.Decision.PROCEED
+
+
+def _agreed(process, party):
+    return process.agreements.filter(party=party, agreed=True).exists()
+
+
+def person_consented(activation):
+    return _agreed(activation.process, DelegationAgreement.Party.PERSON)
+
+
+def pa_accepted(activation):
+    return _agreed(activation.process, DelegationAgreement.Party.PA)
+
+
+def named_pa(activation):
+    return activation.process.pa
+
+
+def practised_enough(activation):
+    competency = _competency(activation)
+    return competencies.supervised_practices_done(competency) >= competency.task.supervised_practices_required
+
+
+def assessed_competent(activation):
+    return _competency(activation).status == Status.ASSESSED
+
+
+def may_try_again(activation):
+    return _competency(activation).status == Status.IN_TRAINING
+
+
+def review_opens_at(activation):
+    return _competency(activation).valid_until - REVIEW_NOTICE
+
+
+def expires_at(activation):
+    return _competency(activation).valid_until
+
+
+def competency_live(activation):
+    return _competency(activation).status in (Status.SIGNED_OFF, Status.SUSPENDED)
+
+
+def renewed(activation):
+    competency = _competency(activation)
+    return competency.status == Status.SIGNED_OFF and competency.valid_until > timezone.now()
+
+
+# Automatic steps (Function nodes).
+
+def open_competency(activation):
+    process = activation.process
+    competency = competencies.start_training(
+        pa=process.pa, recipient=process.recipient, task=process.healthcare_task, actor=None
+    )
+    process.competency = competency
+    process.save(update_fields=["competency"])
+
+
+def expire_competency(activation):
+    process = activation.process
+    competencies.expire(competency=Competency(pk=process.competency_id))
+    status = Competency.objects.values_list("status", flat=True).get(pk=process.competency_id)
+    outcome = DelegationOutcome.EXPIRED if status == Status.EXPIRED else DelegationOutcome.REVOKED
+    record_outcome(process, outcome, "The review date passed without a renewal" if status == Status.EXPIRED else "")
+
+
+# Human steps.
+
+def record_outcome(process, outcome, reason=""):
+    """How the delegation ended, with the reason its requester sees."""
+    process.outcome = outcome
+    process.outcome_reason = reason[:300]
+    process.save(update_fields=["outcome", "outcome_reason"])
+
+
+def _audit(process, actor, action, summary):
+    record_audit(actor=actor, recipient=process.recipient, action=f"delegation.{action}",
+                 summary=f"{process.reference}: {summary}")
+
+
+def validate_request(*, actor, recipient, pa, healthcare_task):
+    if not permissions.may_request(actor, recipient):
+        raise PermissionDenied("Only the budget holder, a carer or a clinician of this person can ask.")
+    competencies.check_delegable(healthcare_task)
+    if not Membership.objects.active().filter(recipient=recipient, user=pa, role=Role.PA).exists():
+        raise ValidationError(f"{person_name(pa)} is not a PA in {recipient}'s circle.")
+    open_one = DelegationProcess.objects.filter(
+        recipient=recipient, pa=pa, healthcare_task=healthcare_task, status=PROCESS.NEW
+    ).first()
+    if open_one:
+        raise ValidationError(f"A delegation of this task to {person_name(pa)} is already under way ({open_one.reference}).")
+    live = Competency.objects.live().filter(recipient=recipient, pa=pa, task=healthcare_task).first()
+    if live:
+        raise ValidationError(
+            f"{person_name(pa)} already has this task: {live.get_status_display().lower()} (record C{live.pk})."
+        )
+
+
+@transaction.atomic
+def request_delegation(*, activation, actor, recipient, pa, healthcare_task, reason):
+    """The start step: refuse a non-delegable task, a PA from outside the circle, or a duplicate."""
+    validate_request(actor=actor, recipient=recipient, pa=pa, healthcare_task=healthcare_task)
+    if not reason.strip():
+        raise ValidationError("Say why this task should be delegated.")
+    process = activation.process
+    process.recipient, process.pa, process.healthcare_task = recipient, pa, healthcare_task
+    process.requested_by, process.reason = actor, reason
+    activation.execute()
+    _audit(process, actor, "requested", f"{healthcare_task.name} to {person_name(pa)} requested by {person_name(actor)}")
+    return process
+
+
+@transaction.atomic
+def assess_risk(*, activation, actor, decision, hazards, controls="", reason=""):
+    process = activation.process
+    declined = decision == DelegationRiskAssessment.Decision.DECLINE
+    if declined and not reason.strip():
+        raise ValidationError("Give the reason for declining: the person who asked will see it.")
+    DelegationRiskAssessment.objects.create(
+        process=process, assessor=actor, hazards=hazards, controls=controls, decision=decision, reason=reason
+    )
+    if declined:
+        record_outcome(process, DelegationOutcome.DECLINED, reason)
+    _audit(process, actor, "risk_assessed", DelegationRiskAssessment.Decision(decision).label)
+    activation.execute()
+
+
+@transaction.atomic
+def agree(*, activation, actor, party, agreed, notes=""):
+    """One party's answer in the three-way agreement, with who and when."""
+    process = activation.process
+    DelegationAgreement.objects.create(process=process, party=party, given_by=actor, agreed=agreed, notes=notes)
+    label = DelegationAgreement.Party(party).label
+    if not agreed:
+        record_outcome(process, DelegationOutcome.NOT_AGREED, f"{label} did not agree. {notes}".strip())
+    _audit(process, actor, "agreement", f"{label} ({person_name(actor)}) {'agreed' if agreed else 'did not agree'}")
+    activation.execute()
+
+
+@transaction.atomic
+def train(*, activation, actor, **record):
+    competencies.record_training(competency=_record_of(activation), trainer=actor, **record)
+    activation.execute()
+
+
+@transaction.atomic
+def assess(*, activation, actor, assessed_on, results, notes=""):
+    process = activation.process
+    assessment = competencies.record_assessment(
+        competency=_record_of(activation), assessor=actor, assessed_on=assessed_on, results=results, notes=notes
+    )
+    if assessment.competency.status == Status.REVOKED:
+        record_outcome(process, DelegationOutcome.NOT_COMPETENT,
+                       f"Not competent after {competencies.MAX_ASSESSMENT_ATTEMPTS} assessments")
+    activation.execute()
+
+
+@transaction.atomic
+def sign_off(*, activation, actor, notes="", at=None):
+    """`at` backdates the sign-off only for demo data; the step's page always signs off now."""
+    competencies.sign_off(competency=_record_of(activation), actor=actor, notes=notes, at=at)
+    record_outcome(activation.process, DelegationOutcome.SIGNED_OFF)
+    activation.execute()
+
+
+class Review:
+    RENEW, REVOKE, CLOSE = "renew", "revoke", "close"
+
+
+@transaction.atomic
+def review(*, activation, actor, decision, reason="", notes=""):
+    """Renew (a new sign-off, then wait for the next review), revoke, or — when the competency
+    already ended elsewhere — close the review."""
+    process = activation.process
+    competency = _competency(activation)
+    if decision == Review.RENEW:
+        competencies.renew(competency=competency, actor=actor, notes=notes)
+    elif decision == Review.REVOKE:
+        competencies.revoke(competency=competency, actor=actor, reason=reason)
+        record_outcome(process, DelegationOutcome.REVOKED, reason)
+    elif decision == Review.CLOSE:
+        if competency.status in (Status.SIGNED_OFF, Status.SUSPENDED):
+            raise ValidationError("This competency is still in force: renew or revoke it.")
+        outcome = DelegationOutcome.EXPIRED if competency.status == Status.EXPIRED else DelegationOutcome.REVOKED
+        record_outcome(process, outcome, f"Already {competency.get_status_display().lower()} before the review")
+    else:
+        raise ValidationError("Choose renew or revoke.")
+    _audit(process, actor, "reviewed", decision)
+    activation.execute()
+
+
+def review_choices(competency):
+    if competency.status == Status.SIGNED_OFF:
+        return [(Review.RENEW, "Renew: still competent, sign off again"), (Review.REVOKE, "Revoke")]
+    if competency.status == Status.SUSPENDED:
+        return [(Review.REVOKE, "Revoke")]
+    return [(Review.CLOSE, "Close the review (the competency has already ended)")]

@@ -1,0 +1,185 @@
+"""The delegation flow's step views: each step's form, run inside Viewflow's task wrapper (which
+has checked the step's permission and started the task). Each parses its form, calls one
+service, and redirects to the process page. The flow declares these; nothing here knows the flow.
+"""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView
+
+from care.models import CareRecipient
+from care.permissions import VIEW, can
+from competencies.services import MAX_ASSESSMENT_ATTEMPTS, failed_attempts, supervised_practices_done
+
+from ..nodes import ClaimTaskView
+from . import forms, services
+from .models import DelegationAgreement
+
+
+class ClaimView(ClaimTaskView):
+    template_name = "workflows/delegation/task_assign.html"
+
+
+def process_url(process):
+    return reverse("workflows:delegation:process_detail", args=[process.pk])
+
+
+class StepView(FormView):
+    template_name = "workflows/delegation/step.html"
+    form_class = None
+    intro = ""
+
+    @property
+    def activation(self):
+        return self.request.activation
+
+    @property
+    def process(self):
+        return self.request.activation.process
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except ValidationError as exc:
+            form.add_error(None, list(exc.messages))
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.activation.flow_task.task_title}: done.")
+        return redirect(process_url(self.process))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(process=self.process, step=self.activation.flow_task, intro=self.intro)
+        return context
+
+
+class RequestDelegationView(StepView):
+    template_name = "workflows/delegation/request.html"
+    form_class = forms.RequestForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        recipient = None
+        if self.request.GET.get("recipient", "").isdigit():
+            recipient = CareRecipient.objects.filter(pk=self.request.GET["recipient"]).first()
+            if recipient is not None and not can(self.request.user, VIEW, recipient):
+                recipient = None
+        return {**kwargs, "user": self.request.user, "recipient": recipient}
+
+    def form_valid(self, form):
+        try:
+            process = services.request_delegation(
+                activation=self.activation, actor=self.request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, list(getattr(exc, "messages", [str(exc)])))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Requested ({process.reference}). A clinician will assess the risk first.")
+        return redirect(process_url(process))
+
+
+class RiskAssessmentView(StepView):
+    form_class = forms.RiskAssessmentForm
+    intro = "Is it safe to delegate this task, for this person, to this PA? Declining ends the request."
+
+    def perform(self, form):
+        services.assess_risk(activation=self.activation, actor=self.request.user, **form.cleaned_data)
+
+
+class AgreementView(StepView):
+    form_class = forms.AgreementForm
+    template_name = "workflows/delegation/agreement.html"
+    party = None
+    question = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "question": self.question}
+
+    def perform(self, form):
+        services.agree(activation=self.activation, actor=self.request.user, party=self.party, **form.cleaned_data)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["risk"] = self.process.risk_assessments.select_related("assessor").first()
+        return context
+
+
+class ConsentView(AgreementView):
+    party = DelegationAgreement.Party.PERSON
+    question = "As the person or their representative, do you consent to this delegation?"
+    intro = "The decision is joint: the clinician has assessed the risk; you and the PA both have to agree."
+
+
+class AcceptView(AgreementView):
+    party = DelegationAgreement.Party.PA
+    question = "Do you accept this delegated task, with its training and assessment?"
+    intro = "You will be trained and observed before you do this task on your own."
+
+
+class TrainingView(StepView):
+    form_class = forms.TrainingForm
+
+    def get_initial(self):
+        return {"trained_on": timezone.localdate()}
+
+    @property
+    def intro(self):
+        competency = self.process.competency
+        done = supervised_practices_done(competency)
+        needed = self.process.healthcare_task.supervised_practices_required
+        return f"Supervised practices so far: {done} of {needed} needed before the assessment."
+
+    def perform(self, form):
+        services.train(activation=self.activation, actor=self.request.user, **form.cleaned_data)
+
+
+class AssessmentView(StepView):
+    form_class = forms.AssessmentForm
+    template_name = "workflows/delegation/assessment.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "task": self.process.healthcare_task}
+
+    def get_initial(self):
+        return {"assessed_on": timezone.localdate()}
+
+    @property
+    def intro(self):
+        failed = failed_attempts(self.process.competency)
+        return (f"Attempt {failed + 1} of {MAX_ASSESSMENT_ATTEMPTS}. Competent only if every criterion is met; "
+                "a fail returns to training.")
+
+    def perform(self, form):
+        services.assess(
+            activation=self.activation, actor=self.request.user, assessed_on=form.cleaned_data["assessed_on"],
+            results=form.results(), notes=form.cleaned_data["notes"],
+        )
+
+
+class SignOffView(StepView):
+    form_class = forms.SignOffForm
+
+    @property
+    def intro(self):
+        days = self.process.healthcare_task.review_interval_days
+        return f"The sign-off is valid for {days} days; the review opens 28 days before it ends."
+
+    def perform(self, form):
+        services.sign_off(activation=self.activation, actor=self.request.user, notes=form.cleaned_data["notes"])
+
+
+class ReviewView(StepView):
+    form_class = forms.ReviewForm
+    intro = "Renew if the PA is still competent for this person; otherwise revoke."
+
+    def get_form_kwargs(self):
+        competency = self.process.competency
+        competency.refresh_from_db()
+        return {**super().get_form_kwargs(), "choices": services.review_choices(competency)}
+
+    def perform(self, form):
+        services.review(activation=self.activation, actor=self.request.user, **form.cleaned_data)

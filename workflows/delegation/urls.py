@@ -1,0 +1,25 @@
+"""URLs of the delegation flow, every process URL behind the circle guard (guarded_urls)."""
+from django.urls import path
+
+from ..guarded_urls import GuardedFlowViewset
+from . import permissions, views
+from .flow import DelegationFlow
+from .models import DelegationProcess
+
+
+class DelegationViewset(GuardedFlowViewset):
+    process_model = DelegationProcess
+    process_name = "delegation"
+    may_view = staticmethod(permissions.may_view)
+
+    index_path = path("", views.inbox, name="index")
+    process_detail_path = path("<int:process_pk>/", views.process_detail, name="process_detail")
+
+
+delegation_viewset = DelegationViewset(DelegationFlow)
+
+urlpatterns = [
+    path("delegation/", delegation_viewset.urls),
+    path("inbox/", views.inbox, name="inbox"),
+    path("people/<int:recipient_pk>/delegations/", views.delegation_list, name="list"),
+]

@@ -1,0 +1,64 @@
+"""Pages of the delegation process: the process page, a person's list, the inbox. Each step's
+own form is a step view (steps.py), mounted through the flow."""
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from care.audit import record_staff_view
+from care.permissions import get_recipient_or_404
+
+from . import permissions, queries
+from .models import DelegationProcess
+
+
+def step_url(task):
+    return task.flow_task.reverse("index", args=[task.process_id, task.pk])
+
+
+def may_take(user, task):
+    return task.flow_task.can_execute(user, task) or task.flow_task.can_assign(user, task)
+
+
+@login_required
+def process_detail(request, process_pk):
+    """Status and history of one delegation, for everyone in the person's circle (checked by the URL guard)."""
+    process = get_object_or_404(
+        DelegationProcess.objects.select_related("recipient", "pa", "healthcare_task", "requested_by", "competency"),
+        pk=process_pk,
+    )
+    record_staff_view(request, process.recipient, f"Delegation {process.reference}")
+    tasks = list(process.task_set.select_related("owner").order_by("created", "pk"))
+    open_steps = [
+        (task, step_url(task) if may_take(request.user, task) else None)
+        for task in tasks
+        if task.status in (STATUS.NEW, STATUS.ASSIGNED) and task.flow_task_type == "HUMAN"
+    ]
+    return render(request, "workflows/delegation/process.html", {
+        "process": process,
+        # gateways are the flow's own bookkeeping, not something anyone did
+        "history": [t for t in tasks if t.finished and t.flow_task_type not in ("EXCLUSIVE_GATEWAY", "SWITCH")],
+        "open_steps": open_steps,
+        "waiting": [t for t in tasks if t.status == STATUS.SCHEDULED],
+        "risk_assessments": process.risk_assessments.select_related("assessor"),
+        "agreements": process.agreements.select_related("given_by"),
+    })
+
+
+@login_required
+def delegation_list(request, recipient_pk):
+    recipient = get_recipient_or_404(request.user, recipient_pk)
+    record_staff_view(request, recipient, "Delegations")
+    processes = queries.delegations_for(recipient).prefetch_related(
+        Prefetch("task_set", queryset=Task.objects.filter(status__in=queries.OPEN).order_by("created"), to_attr="open_tasks")
+    )
+    return render(request, "workflows/delegation/list.html", {
+        "recipient": recipient, "processes": processes, "may_request": permissions.may_request(request.user, recipient),
+    })
+
+
+@login_required
+def inbox(request):
+    tasks = [(task, step_url(task)) for task in queries.inbox(request.user)]
+    return render(request, "workflows/delegation/inbox.html", {"tasks": tasks})

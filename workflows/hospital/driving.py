@@ -1,0 +1,57 @@
+"""Driving HospitalAgreementFlow outside its step views: the start without HTTP (demo data,
+tests), and the two `flow.Handle` nodes, which the ward's review (as the ward manager, or
+through the link with no account) and the discharge (from either side) run in the same
+transaction as their service. Each checks permission as the pages do, because Viewflow's
+activation transitions do not."""
+from types import SimpleNamespace
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from . import links, permissions, services
+from .flow import HospitalAgreementFlow
+
+
+def start_as(*, actor, **terms):
+    """The start step without HTTP, checking permission as the page does."""
+    node = HospitalAgreementFlow.start
+    activation = node.activation_class.create(node, None, None)
+    if not node.can_execute(actor, activation.task):
+        raise PermissionDenied("You may not start hospital agreements.")
+    activation.start(SimpleNamespace(user=actor))
+    return services.start_agreement(activation=activation, actor=actor, **terms)
+
+
+def _run(agreement, node, user):
+    task = agreement.task_set.filter(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]).first()
+    node.run(task, user=user)
+    agreement.refresh_from_db()
+    return agreement
+
+
+@transaction.atomic
+def _reviewed(*, agreement, reviewer, via_link, **data):
+    agreement = services.review(agreement=agreement, reviewer=reviewer, via_link=via_link, **data)
+    return _run(agreement, HospitalAgreementFlow.ward_review, reviewer)
+
+
+def review_as_ward_manager(*, agreement, actor, **data):
+    if not permissions.is_ward(actor, agreement):
+        raise PermissionDenied("Only the ward manager this agreement was sent to can review it.")
+    return _reviewed(agreement=agreement, reviewer=actor, via_link=False, **data)
+
+
+@transaction.atomic
+def review_by_link(*, token, now=None, **data):
+    """The ward contact's answer through their link, which it claims (links.claim): a refused
+    answer rolls the claim back with everything else, and the link still works."""
+    link = links.claim(token, now or timezone.now())
+    return _reviewed(agreement=link.agreement, reviewer=None, via_link=True, **data)
+
+
+@transaction.atomic
+def discharge(*, agreement, actor, discharged_on=None, now=None):
+    agreement = services.discharge(agreement=agreement, actor=actor, discharged_on=discharged_on, now=now)
+    return _run(agreement, HospitalAgreementFlow.in_hospital, actor)

@@ -1,0 +1,82 @@
+"""Reads with intent for hospital agreements: a person's list, a user's own, the tasks a PA may
+be asked about, the days to plan, and what is overdue."""
+import datetime
+
+from django.utils import timezone
+
+from competencies.models import Competency
+
+from . import permissions
+from .models import IN_FORCE, OPEN_STATES, HospitalAgreement, HospitalTaskDecision
+
+PLAN_DAYS = 28  # the rota plans four weeks ahead; a longer stay is planned again from the rota
+
+
+def signed_off_tasks(recipient, pas, at=None):
+    """The named PAs' signed-off, unexpired delegated tasks for this person: one query."""
+    at = at or timezone.now()
+    return (
+        Competency.objects.signed_off()
+        .filter(recipient=recipient, pa__in=[pa.pk for pa in pas], valid_from__lte=at, valid_until__gt=at)
+        .select_related("task", "pa")
+        .order_by("pa__first_name", "pa__pk", "task__name")
+    )
+
+
+def _listed(qs):
+    return qs.select_related("recipient", "ward_manager", "requested_by").prefetch_related("pas").order_by("-created")
+
+
+def agreements_for(user, recipient):
+    """One person's agreements this user may see: three queries at any number of agreements."""
+    return _listed(HospitalAgreement.objects.filter(permissions.visible_filter(user, recipient)).distinct())
+
+
+def for_pa(user):
+    """Agreements naming this PA that are open or in force, across everyone they work for."""
+    return _listed(HospitalAgreement.objects.filter(pas=user, state__in=OPEN_STATES).distinct())
+
+
+def for_ward(user):
+    """Agreements sent to this ward manager that wait for them or are in force."""
+    return _listed(HospitalAgreement.objects.filter(ward_manager=user, state__in=OPEN_STATES))
+
+
+def decisions(agreement):
+    return agreement.task_decisions.select_related("pa", "task").order_by("pa__first_name", "pa__pk", "task__name")
+
+
+def allowed_tasks_by_pa(agreement):
+    """pa id -> the tasks the ward allows that PA on the ward. Kept tasks never reach a shift."""
+    allowed = {}
+    for row in HospitalTaskDecision.objects.filter(agreement=agreement, ward_allows=True).select_related("task"):
+        allowed.setdefault(row.pa_id, []).append(row.task)
+    return allowed
+
+
+def plan_days(agreement, today=None):
+    """The days hospital shifts can be planned for: from admission (or today) to the expected
+    discharge, at most four weeks."""
+    first = max(agreement.admission_date, today or timezone.localdate())
+    last = min(agreement.expected_discharge, first + datetime.timedelta(days=PLAN_DAYS - 1))
+    return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def warnings(agreement):
+    found = []
+    if agreement.insurance_lapses_early():
+        found.append(f"The insurance expires on {agreement.insurance_expires:%d %b %Y}, before the expected discharge "
+                     f"({agreement.expected_discharge:%d %b %Y}): renew it, or the PAs are not covered on the ward.")
+    return found
+
+
+def overdue_for_discharge(today):
+    return (
+        HospitalAgreement.objects.filter(state__in=IN_FORCE, expected_discharge__lt=today)
+        .select_related("recipient", "ward_manager")
+        .order_by("pk")
+    )
+
+
+def recent_shifts(agreement):
+    return [link.shift for link in agreement.hospital_shifts.select_related("shift__pa").order_by("shift__start")]

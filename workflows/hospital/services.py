@@ -1,0 +1,374 @@
+"""Everything that changes a hospital agreement: one function per action, keyword-only, one
+transaction each, with its audit row and its texts (queued in the same transaction).
+
+Flow steps (start, family confirmation, funding) get the activation Viewflow started for the
+request. The ward's review and the discharge are `flow.Handle` nodes, because the ward may answer
+through a link with no account, and discharge can come from either side: their services here
+change the agreement, and driving.py runs the node in the same transaction. Nothing here imports
+the flow: the flow imports these.
+"""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from care.kernel.names import person_name
+from care.models import Membership, Role
+from care.services import record_audit
+from rota import services as rota
+from rota.queries import budget_holders, local_instant
+
+from . import permissions, queries, texts
+from .models import (
+    IN_FORCE, OPEN_STATES, AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, State, Support,
+    WardReview,
+)
+
+
+def audit(agreement, actor, action, summary):
+    """The agreement's row in the person's audit log (every action here writes one, and so do links)."""
+    record_audit(actor=actor, recipient=agreement.recipient, action=f"hospital.{action}",
+                 summary=f"{agreement.reference}: {summary}")
+
+
+def _set_state(agreement, state, reason="", extra=()):
+    agreement.state, agreement.state_reason = state, reason[:300]
+    agreement.save(update_fields=["state", "state_reason", *extra])
+
+
+# Gates: the flow asks these about the process.
+
+def ward_accepted(activation):
+    return activation.process.state == State.FUNDING
+
+
+def ward_amended(activation):
+    return activation.process.state == State.FAMILY_CONFIRM
+
+
+def family_confirmed(activation):
+    return activation.process.state == State.FUNDING
+
+
+def handled_by(activation, user=None):
+    """The Handle nodes' work is done by the service that runs them; the task records who."""
+    if user is not None:
+        activation.task.owner = user
+        activation.task.save(update_fields=["owner"])
+
+
+# Start: the family asks for an agreement.
+
+def _check_terms(*, recipient, ward_manager, ward_contact_mobile, ward_contact_email, admission_date,
+                 expected_discharge, pas, support, support_notes):
+    errors = []
+    if ward_manager is not None and not Membership.objects.active().filter(
+            recipient=recipient, user=ward_manager, role=Role.WARD_MANAGER).exists():
+        errors.append(f"{person_name(ward_manager)} is not a ward manager in {recipient}'s circle.")
+    if ward_manager is None and not (ward_contact_mobile or ward_contact_email):
+        errors.append("Give the ward contact's mobile or email (they get the link to review it), "
+                      "or choose a ward manager from the circle.")
+    if admission_date and expected_discharge and expected_discharge < admission_date:
+        errors.append("The expected discharge cannot be before the admission.")
+    if not pas:
+        errors.append("Choose at least one PA.")
+    in_circle = set(Membership.objects.active().filter(recipient=recipient, role=Role.PA).values_list("user", flat=True))
+    errors += [f"{person_name(pa)} is not a PA in {recipient}'s circle." for pa in pas if pa.pk not in in_circle]
+    if set(support) - set(Support.values):
+        errors.append("Choose support from the standard list.")
+    if not support and not support_notes.strip():
+        errors.append("Say what the PAs will do on the ward: choose from the list or describe it.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def start_agreement(*, activation, actor, recipient, hospital, ward, ward_contact_name, admission_date,
+                    expected_discharge, pas, support, support_notes="", ward_contact_mobile="", ward_contact_email="",
+                    ward_manager=None, asked_to_allow=()):
+    """The start step. `asked_to_allow` holds competency ids the family asks the ward to allow;
+    every other signed-off task of the named PAs is recorded as kept by the ward."""
+    if not permissions.may_start(actor, recipient):
+        raise PermissionDenied("Only the budget holder or a carer can ask for a hospital agreement.")
+    pas = list(pas)
+    _check_terms(recipient=recipient, ward_manager=ward_manager, ward_contact_mobile=ward_contact_mobile,
+                 ward_contact_email=ward_contact_email, admission_date=admission_date,
+                 expected_discharge=expected_discharge, pas=pas, support=support, support_notes=support_notes)
+    if not (hospital.strip() and ward.strip() and ward_contact_name.strip()):
+        raise ValidationError("Give the hospital, the ward and the ward contact's name.")
+    current = HospitalAgreement.objects.filter(recipient=recipient, state__in=OPEN_STATES).first()
+    if current is not None:
+        raise ValidationError(f"{recipient} already has an open hospital agreement ({current.reference}).")
+    agreement = activation.process
+    for field, value in dict(
+        recipient=recipient, requested_by=actor, hospital=hospital.strip(), ward=ward.strip(),
+        ward_contact_name=ward_contact_name.strip(), ward_contact_mobile=ward_contact_mobile,
+        ward_contact_email=ward_contact_email.strip().lower(), ward_manager=ward_manager,
+        admission_date=admission_date, expected_discharge=expected_discharge, support=list(support),
+        support_notes=support_notes.strip(), state=State.WARD_REVIEW,
+    ).items():
+        setattr(agreement, field, value)
+    agreement.save()
+    agreement.pas.set(pas)
+    asked = {int(pk) for pk in asked_to_allow}
+    HospitalTaskDecision.objects.bulk_create([
+        HospitalTaskDecision(agreement=agreement, pa=c.pa, task=c.task, competency=c, ward_allows=c.pk in asked)
+        for c in queries.signed_off_tasks(recipient, pas)
+    ])
+    audit(agreement, actor, "started", f"asked {ward}, {hospital} for an agreement for {len(pas)} PA(s)")
+    activation.execute()
+    return agreement
+
+
+# The ward's review.
+
+def _changes(agreement, support, allows):
+    """What the ward changed from the family's proposal, in words (for the family to confirm)."""
+    changes = []
+    for code in Support.values:
+        if code in agreement.support and code not in support:
+            changes.append(f"Removed: {Support(code).label}")
+        elif code in support and code not in agreement.support:
+            changes.append(f"Added: {Support(code).label}")
+    for decision in agreement.task_decisions.select_related("pa", "task"):
+        wanted = decision.pk in allows
+        if wanted != decision.ward_allows:
+            changes.append(f"{person_name(decision.pa)}, {decision.task.name}: "
+                           f"{'the ward allows the PA to do it' if wanted else 'the ward keeps it'}")
+    return changes
+
+
+@transaction.atomic
+def review(*, agreement, reviewer, via_link, decision, reviewer_name, reviewer_role="", reason="", support=(),
+           allows=(), report_to="", infection_control="", id_badge="", present_from=None, present_until=None,
+           escalation_contacts=""):
+    """The ward's answer (as the ward manager, or through the link): its conditions, task by task
+    what the PAs may do, and accept, amend or decline."""
+    agreement = HospitalAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.state != State.WARD_REVIEW:
+        raise ValidationError("This agreement has already been reviewed.")
+    if not reviewer_name.strip():
+        raise ValidationError("Give your name: it goes on the signed agreement.")
+    support, allows = list(support), {int(pk) for pk in allows}
+    changes = []
+    if decision == WardReview.Decision.DECLINE:
+        if not reason.strip():
+            raise ValidationError("Give the reason for declining: the family will see it.")
+        _set_state(agreement, State.DECLINED, reason)
+    elif decision in (WardReview.Decision.ACCEPT, WardReview.Decision.AMEND):
+        missing = [label for label, value in [("who the PA reports to on arrival", report_to),
+                                              ("the hours the PA is present", present_from and present_until),
+                                              ("escalation contacts", escalation_contacts)] if not value]
+        if missing:
+            raise ValidationError(f"Give the ward's conditions: {', '.join(missing)}.")
+        if present_from == present_until:
+            raise ValidationError("The PA's hours on the ward must start and end at different times.")
+        if set(support) - set(Support.values):
+            raise ValidationError("Choose support from the standard list.")
+        changes = _changes(agreement, support, allows)
+        if decision == WardReview.Decision.ACCEPT and changes:
+            raise ValidationError("You changed the agreement: choose Amend, so the family can confirm the changes.")
+        if decision == WardReview.Decision.AMEND and not changes:
+            raise ValidationError("Nothing was changed: choose Accept, or change what the PAs may do.")
+        agreement.support = support
+        agreement.report_to, agreement.infection_control, agreement.id_badge = report_to, infection_control, id_badge
+        agreement.present_from, agreement.present_until = present_from, present_until
+        agreement.escalation_contacts = escalation_contacts
+        for row in agreement.task_decisions.all():
+            if row.ward_allows != (row.pk in allows):
+                row.ward_allows = row.pk in allows
+                row.save(update_fields=["ward_allows"])
+        state = State.FUNDING if decision == WardReview.Decision.ACCEPT else State.FAMILY_CONFIRM
+        agreement.state, agreement.state_reason = state, ""
+        agreement.save(update_fields=["support", "report_to", "infection_control", "id_badge", "present_from",
+                                      "present_until", "escalation_contacts", "state", "state_reason"])
+    else:
+        raise ValidationError("Choose accept, amend or decline.")
+    WardReview.objects.create(agreement=agreement, decision=decision, reviewer=reviewer, via_link=via_link,
+                              reviewer_name=reviewer_name.strip(), reviewer_role=reviewer_role.strip(),
+                              reason=reason.strip(), changes=changes)
+    audit(agreement, reviewer, "reviewed",
+          f"{WardReview.Decision(decision).label.split(' (')[0]} by {reviewer_name.strip()}"
+          f"{' (ward link)' if via_link else ''}")
+    texts.to_user(agreement, agreement.requested_by, "answered", texts.ward_answered(agreement))
+    return agreement
+
+
+# The family confirms the ward's changes; the budget holder funds.
+
+@transaction.atomic
+def confirm_changes(*, activation, actor, agreed, notes=""):
+    agreement = activation.process
+    if agreed:
+        _set_state(agreement, State.FUNDING)
+    else:
+        _set_state(agreement, State.NOT_AGREED, notes or "The family did not agree to the ward's changes.")
+    kind = AgreementEvent.Kind.CONFIRMED if agreed else AgreementEvent.Kind.NOT_CONFIRMED
+    AgreementEvent.objects.create(agreement=agreement, kind=kind, actor=actor, reason=notes[:300])
+    audit(agreement, actor, kind, kind.label)
+    activation.execute()
+
+
+def shift_times(agreement, day):
+    """The ward's daily hours on `day`, as aware instants (an overnight stay ends the next day)."""
+    end_day = day + datetime.timedelta(days=1) if agreement.present_until <= agreement.present_from else day
+    return local_instant(day, agreement.present_from), local_instant(end_day, agreement.present_until)
+
+
+@transaction.atomic
+def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_number, insurance_expires, plan):
+    """The employer's confirmation, then the hospital shifts through the rota (its gate and its
+    texts), and one text per PA with the ward and what to do on arrival. `plan` maps each day
+    to the PA covering it (or None). Returns warnings for the budget holder."""
+    agreement = activation.process
+    errors = []
+    if not hours_funded:
+        errors.append("Confirm the hours are funded from the personal health budget.")
+    if not insurance_covers:
+        errors.append("Confirm your employer's and public liability insurance covers the PAs on hospital premises.")
+    if not (insurer.strip() and policy_number.strip() and insurance_expires):
+        errors.append("Give the insurer, the policy number and the date the policy expires.")
+    elif insurance_expires < timezone.localdate():
+        errors.append("The insurance has already expired: renew it before the PAs go to the ward.")
+    pas = {pa.pk: pa for pa in agreement.pas.all()}
+    days = set(queries.plan_days(agreement))
+    if any(day not in days or (pa is not None and pa.pk not in pas) for day, pa in plan.items()):
+        errors.append("Plan shifts only for the days of this stay and only for the PAs named in the agreement.")
+    if errors:
+        raise ValidationError(errors)
+    agreement.funded_by, agreement.funded_at = actor, timezone.now()
+    agreement.insurer, agreement.policy_number = insurer.strip(), policy_number.strip()
+    agreement.insurance_expires = insurance_expires
+    _set_state(agreement, State.ACTIVE, extra=["funded_by", "funded_at", "insurer", "policy_number", "insurance_expires"])
+    allowed = queries.allowed_tasks_by_pa(agreement)
+    booked = 0
+    for day, pa in sorted(plan.items()):
+        if pa is None:
+            continue
+        start, end = shift_times(agreement, day)
+        if start is None or end is None or end <= timezone.now():
+            continue
+        try:
+            shift = rota.create_shift(
+                recipient=agreement.recipient, start=start, end=end, kind="hospital", actor=actor,
+                tasks=allowed.get(pa.pk, ()), pa=pa, location=f"{agreement.ward}, {agreement.hospital}"[:200],
+                notes=f"Hospital agreement {agreement.reference}",
+            )
+        except ValidationError as refusal:
+            raise ValidationError([f"{person_name(pa)} on {day:%a %d %b}: {m}" for m in refusal.messages]) from None
+        HospitalShift.objects.create(agreement=agreement, shift=shift)
+        booked += 1
+    for pa in pas.values():
+        texts.to_user(agreement, pa, "active", texts.arrival(agreement))
+    AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.FUNDED, actor=actor,
+                                  reason=f"{booked} hospital shift(s) booked")
+    audit(agreement, actor, "funded", f"funding and insurance ({insurer.strip()}) confirmed; {booked} shift(s) booked")
+    activation.execute()
+    return queries.warnings(agreement)
+
+
+# While in force: the ward suspends and resumes; either side discharges.
+
+def _in_force_locked(agreement):
+    return HospitalAgreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+@transaction.atomic
+def suspend(*, agreement, actor, reason):
+    if not permissions.is_ward(actor, agreement):
+        raise PermissionDenied("Only the ward can suspend the agreement.")
+    if not reason.strip():
+        raise ValidationError("Give the reason: the PAs are told it is suspended, the family sees why.")
+    agreement = _in_force_locked(agreement)
+    if agreement.state != State.ACTIVE:
+        raise ValidationError("Only an agreement in place can be suspended.")
+    _set_state(agreement, State.SUSPENDED, reason.strip())
+    event = AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.SUSPENDED, actor=actor,
+                                          reason=reason.strip()[:300])
+    for pa in agreement.pas.all():
+        texts.to_user(agreement, pa, f"suspended-{event.pk}", texts.suspended(agreement))
+    audit(agreement, actor, "suspended", reason.strip())
+    return agreement
+
+
+@transaction.atomic
+def resume(*, agreement, actor):
+    if not permissions.is_ward(actor, agreement):
+        raise PermissionDenied("Only the ward can resume the agreement.")
+    agreement = _in_force_locked(agreement)
+    if agreement.state != State.SUSPENDED:
+        raise ValidationError("Only a suspended agreement can be resumed.")
+    _set_state(agreement, State.ACTIVE)
+    event = AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.RESUMED, actor=actor)
+    for pa in agreement.pas.all():
+        texts.to_user(agreement, pa, f"resumed-{event.pk}", texts.resumed(agreement))
+    audit(agreement, actor, "resumed", "resumed by the ward")
+    return agreement
+
+
+@transaction.atomic
+def discharge(*, agreement, actor, discharged_on=None, now=None):
+    """End the agreement: future hospital shifts are cancelled through the rota (which texts each
+    PA); a PA with no shift cancelled hears from the agreement instead, so nobody hears twice."""
+    if not permissions.may_discharge(actor, agreement):
+        raise PermissionDenied("Only the family or the ward can record the discharge.")
+    now = now or timezone.now()
+    agreement = _in_force_locked(agreement)
+    if agreement.state not in IN_FORCE:
+        raise ValidationError("This agreement is not in force.")
+    discharged_on = discharged_on or timezone.localdate(now)
+    if discharged_on < agreement.admission_date:
+        raise ValidationError("The discharge cannot be before the admission.")
+    told = set()
+    for link in agreement.hospital_shifts.select_related("shift").filter(shift__start__gt=now).order_by("shift__start"):
+        if link.shift.is_active:
+            rota.cancel_shift(shift=link.shift, actor=actor, reason=f"Discharged: agreement {agreement.reference} ended")
+            told.add(link.shift.pa_id)
+    agreement.discharged_on = discharged_on
+    _set_state(agreement, State.DISCHARGED, extra=["discharged_on"])
+    AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.DISCHARGED, actor=actor,
+                                  reason=f"Discharged on {discharged_on:%d %b %Y}")
+    for pa in agreement.pas.exclude(pk__in=told):
+        texts.to_user(agreement, pa, "ended", texts.ended(agreement))
+    audit(agreement, actor, "discharged", f"discharged on {discharged_on:%d %b %Y}; {len(told)} PA(s) had shifts cancelled")
+    return agreement
+
+
+@transaction.atomic
+def change_expected_discharge(*, agreement, actor, expected_discharge):
+    if not permissions.may_discharge(actor, agreement):
+        raise PermissionDenied("Only the family or the ward can change the expected discharge.")
+    agreement = _in_force_locked(agreement)
+    if agreement.state not in IN_FORCE:
+        raise ValidationError("This agreement is not in force.")
+    if expected_discharge is None or expected_discharge < max(agreement.admission_date, timezone.localdate()):
+        raise ValidationError("The new expected discharge must be today or later.")
+    old = agreement.expected_discharge
+    agreement.expected_discharge = expected_discharge
+    agreement.save(update_fields=["expected_discharge"])
+    audit(agreement, actor, "expected_discharge", f"expected discharge {old:%d %b} -> {expected_discharge:%d %b %Y}")
+    return agreement
+
+
+def remind_overdue_discharges(*, now=None):
+    """For the periodic job: the expected discharge has passed and the agreement is still in force.
+    Each reminder is claimed with a conditional update, so two runs send it once."""
+    today = timezone.localdate(now)
+    sent = 0
+    for agreement in queries.overdue_for_discharge(today):
+        with transaction.atomic():
+            claimed = HospitalAgreement.objects.filter(pk=agreement.pk, state__in=IN_FORCE).exclude(
+                discharge_reminded_for=agreement.expected_discharge,
+            ).update(discharge_reminded_for=agreement.expected_discharge)
+            if claimed != 1:
+                continue
+            people = list(budget_holders(agreement.recipient))
+            if agreement.ward_manager_id:
+                people.append(agreement.ward_manager)
+            for user in people:
+                texts.to_user(agreement, user, f"discharge-due-{agreement.expected_discharge:%Y%m%d}",
+                              texts.discharge_due(agreement))
+            audit(agreement, None, "discharge_reminder", "expected discharge date passed; reminder sent")
+            sent += 1
+    return sent

@@ -1,0 +1,36 @@
+"""URLs of the hospital agreement flow: every process URL behind the same guard as delegations
+(guarded_urls), plus the agreement's actions, its print copy and the ward's link."""
+from django.urls import path
+
+from ..guarded_urls import GuardedFlowViewset
+from . import permissions, views
+from .flow import HospitalAgreementFlow
+from .models import HospitalAgreement
+
+
+class HospitalViewset(GuardedFlowViewset):
+    # the URL namespace (workflows:hospital:…); Viewflow would name it after the class, "hospitalagreement"
+    app_name = "hospital"
+    process_model = HospitalAgreement
+    process_name = "agreement"
+    may_view = staticmethod(permissions.may_view)
+
+    index_path = path("", views.mine, name="index")
+    process_detail_path = path("<int:process_pk>/", views.agreement_detail, name="process_detail")
+
+    print_path = path("<int:agreement_pk>/print/", views.print_agreement, name="print")
+    review_path = path("<int:agreement_pk>/review/", views.ward_review, name="review")
+    suspend_path = path("<int:agreement_pk>/suspend/", views.suspend, name="suspend")
+    resume_path = path("<int:agreement_pk>/resume/", views.resume, name="resume")
+    discharge_path = path("<int:agreement_pk>/discharge/", views.discharge, name="discharge")
+    expected_path = path("<int:agreement_pk>/expected-discharge/", views.change_expected_discharge, name="expected")
+    new_link_path = path("<int:agreement_pk>/new-link/", views.new_link, name="new_link")
+    ward_link_path = path("ward/<str:ward_token>/", views.ward_link, name="ward_link")
+
+
+hospital_viewset = HospitalViewset(HospitalAgreementFlow)
+
+urlpatterns = [
+    path("hospital/", hospital_viewset.urls),
+    path("people/<int:recipient_pk>/hospital/", views.agreement_list, name="hospital_list"),
+]

@@ -1,0 +1,218 @@
+"""Pages of the hospital agreement: the agreement page and its actions, the ward's review (in the
+circle or through its link), the printable copy and the lists. The flow's own steps are step
+views (steps.py).
+
+Views parse, check who may see the agreement (404 otherwise), call one service and redirect.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from viewflow.workflow.status import STATUS
+
+from care.audit import record_staff_view
+from care.permissions import get_recipient_or_404
+
+from . import driving, forms, links, permissions, queries, services
+from .models import HospitalAgreement, State, WardReview
+from .steps import agreement_url, error_messages
+
+
+def _visible_agreement(user, pk):
+    agreement = HospitalAgreement.objects.select_related("recipient", "requested_by", "ward_manager", "funded_by")\
+        .filter(pk=pk).first()
+    if agreement is None or not permissions.may_view(user, agreement):
+        raise Http404("No such agreement.")
+    return agreement
+
+
+def _open_steps(user, agreement):
+    steps = []
+    for task in agreement.task_set.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED], flow_task_type="HUMAN"):
+        node = task.flow_task
+        if node.can_execute(user, task) or node.can_assign(user, task):
+            action = "execute" if task.owner_id else "assign"
+            steps.append((task, node.reverse(action, args=[agreement.pk, task.pk])))
+        else:
+            steps.append((task, None))
+    return steps
+
+
+@login_required
+def agreement_detail(request, process_pk):
+    agreement = _visible_agreement(request.user, process_pk)
+    record_staff_view(request, agreement.recipient, f"Hospital agreement {agreement.reference}")
+    user = request.user
+    return render(request, "workflows/hospital/agreement.html", {
+        "agreement": agreement,
+        "decisions": queries.decisions(agreement),
+        "reviews": agreement.reviews.select_related("reviewer"),
+        "events": agreement.events.select_related("actor"),
+        "shifts": queries.recent_shifts(agreement),
+        "warnings": queries.warnings(agreement) if agreement.in_force else [],
+        "open_steps": _open_steps(user, agreement),
+        "is_ward": permissions.is_ward(user, agreement),
+        "may_review": permissions.is_ward(user, agreement) and agreement.state == State.WARD_REVIEW,
+        "may_discharge": agreement.in_force and permissions.may_discharge(user, agreement),
+        "may_resend": agreement.state == State.WARD_REVIEW and not agreement.ward_manager_id
+        and permissions.may_start(user, agreement.recipient),
+        "link": agreement.ward_links.first(),
+        "signed": _signature(agreement),
+        "discharge_form": forms.DischargeForm(), "expected_form": forms.ExpectedDischargeForm(),
+    })
+
+
+def _signature(agreement):
+    return agreement.reviews.filter(decision__in=[WardReview.Decision.ACCEPT, WardReview.Decision.AMEND]).last()
+
+
+@login_required
+def print_agreement(request, agreement_pk):
+    agreement = _visible_agreement(request.user, agreement_pk)
+    signed = _signature(agreement)
+    if signed is None:
+        raise Http404("The ward has not signed this agreement yet.")
+    record_staff_view(request, agreement.recipient, f"Hospital agreement {agreement.reference} (print)")
+    return render(request, "workflows/hospital/print.html", {
+        "agreement": agreement, "signed": signed, "decisions": queries.decisions(agreement),
+        "confirmed": agreement.events.filter(kind="confirmed").select_related("actor").last(),
+    })
+
+
+def _review_context(agreement, form, **extra):
+    return {"agreement": agreement, "form": form, "decisions": queries.decisions(agreement), **extra}
+
+
+@login_required
+def ward_review(request, agreement_pk):
+    agreement = _visible_agreement(request.user, agreement_pk)
+    if not permissions.is_ward(request.user, agreement):
+        raise PermissionDenied("Only the ward manager this agreement was sent to can review it.")
+    if agreement.state != State.WARD_REVIEW:
+        messages.info(request, "This agreement has already been reviewed.")
+        return redirect(agreement_url(agreement))
+    initial = {"reviewer_name": request.user.get_full_name(), "reviewer_role": "Ward manager"}
+    form = forms.ReviewForm(request.POST or None, agreement=agreement, decisions=queries.decisions(agreement),
+                            initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            driving.review_as_ward_manager(agreement=agreement, actor=request.user, **form.answer())
+        except ValidationError as exc:
+            form.add_error(None, error_messages(exc))
+        else:
+            messages.success(request, "Your review is recorded; the family has been told.")
+            return redirect(agreement_url(agreement))
+    return render(request, "workflows/hospital/review.html", _review_context(agreement, form))
+
+
+LINK_PROBLEMS = {
+    "unknown": (404, "This link is not valid. Ask the family for a new one."),
+    "expired": (410, "This link has expired. Ask the family to send a new one."),
+    "used": (410, "This link has already been used: the agreement was reviewed."),
+    "revoked": (410, "This link was replaced by a newer one. Use the latest link you were sent."),
+}
+
+
+def ward_link(request, ward_token):
+    """The ward contact's review through their single-use link, with no account. A signed-in
+    person is asked to log out first and shown nothing: the link is the ward's, not theirs."""
+    if request.user.is_authenticated:
+        return render(request, "workflows/hospital/link_problem.html", {
+            "message": "This link is for the ward contact. Log out first to use it."}, status=403)
+    try:
+        link = links.link_for(ward_token)
+    except links.LinkUnusable as problem:
+        status, message = LINK_PROBLEMS[problem.state]
+        return render(request, "workflows/hospital/link_problem.html", {"message": message}, status=status)
+    agreement = link.agreement
+    form = forms.ReviewForm(request.POST or None, agreement=agreement, decisions=queries.decisions(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            driving.review_by_link(token=ward_token, **form.answer())
+        except links.LinkUnusable as problem:
+            status, message = LINK_PROBLEMS[problem.state]
+            return render(request, "workflows/hospital/link_problem.html", {"message": message}, status=status)
+        except ValidationError as exc:
+            form.add_error(None, error_messages(exc))
+        else:
+            return render(request, "workflows/hospital/link_done.html", {"agreement": agreement})
+    return render(request, "workflows/hospital/review.html", _review_context(agreement, form, via_link=link))
+
+
+def _act(request, agreement_pk, action, **data):
+    agreement = _visible_agreement(request.user, agreement_pk)
+    try:
+        action(agreement=agreement, actor=request.user, **data)
+    except ValidationError as exc:
+        for error in error_messages(exc):
+            messages.error(request, error)
+    return redirect(agreement_url(agreement))
+
+
+@login_required
+@require_POST
+def suspend(request, agreement_pk):
+    form = forms.ReasonForm(request.POST)
+    form.is_valid()
+    return _act(request, agreement_pk, services.suspend, reason=form.cleaned_data.get("reason", ""))
+
+
+@login_required
+@require_POST
+def resume(request, agreement_pk):
+    return _act(request, agreement_pk, services.resume)
+
+
+@login_required
+@require_POST
+def discharge(request, agreement_pk):
+    form = forms.DischargeForm(request.POST)
+    if not form.is_valid():
+        _visible_agreement(request.user, agreement_pk)
+        messages.error(request, "Give the discharge date as a date, or leave it blank for today.")
+        return redirect(reverse("workflows:hospital:process_detail", args=[agreement_pk]))
+    return _act(request, agreement_pk, driving.discharge, discharged_on=form.cleaned_data["discharged_on"])
+
+
+@login_required
+@require_POST
+def change_expected_discharge(request, agreement_pk):
+    form = forms.ExpectedDischargeForm(request.POST)
+    form.is_valid()
+    return _act(request, agreement_pk, services.change_expected_discharge,
+                expected_discharge=form.cleaned_data.get("expected_discharge"))
+
+
+@login_required
+@require_POST
+def new_link(request, agreement_pk):
+    agreement = _visible_agreement(request.user, agreement_pk)
+    try:
+        links.resend_link(agreement=agreement, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(error_messages(exc)))
+    else:
+        messages.success(request, "A new link is on its way to the ward contact; the old one no longer works.")
+    return redirect(agreement_url(agreement))
+
+
+@login_required
+def agreement_list(request, recipient_pk):
+    recipient = get_recipient_or_404(request.user, recipient_pk)
+    record_staff_view(request, recipient, "Hospital agreements")
+    return render(request, "workflows/hospital/list.html", {
+        "recipient": recipient, "agreements": queries.agreements_for(request.user, recipient),
+        "may_start": permissions.may_start(request.user, recipient),
+    })
+
+
+@login_required
+def mine(request):
+    """A PA's agreements (what to do on the ward, on their phone) and a ward manager's."""
+    return render(request, "workflows/hospital/mine.html", {
+        "as_pa": queries.for_pa(request.user), "as_ward": queries.for_ward(request.user),
+    })
+
