@@ -86,3 +86,9 @@ def browsers():
     for browser in opened:
         browser.close()
 
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher():
+    """The real processes hash with the production settings (Argon2), so the people they log in
+    must be saved with them too: this replaces the suite's fast-hasher fixture here."""
