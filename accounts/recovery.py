@@ -1,7 +1,9 @@
 """Getting back in with only a mobile number: a one-time code by text, then a new password.
 
-Neither function says whether an account exists: both answer the same way for a
-number nobody has, and the views throttle them per number and per address.
+Neither step says whether an account exists: both answer the same way for a number nobody
+has, and the views throttle them per number and per address. Asking for a code does not even
+take longer for a real account: the request only queues the number (`request_recovery_code`),
+and a background task finds the account, makes the code and writes the text after commit.
 """
 import datetime
 import secrets
@@ -31,9 +33,18 @@ def _account_at(mobile):
     return user if user is not None and user.has_usable_password() else None
 
 
+def request_recovery_code(*, mobile):
+    """Queue `send_recovery_code` for after commit. The request does this and nothing else, known
+    number or not, so its queries, its calls and its time say nothing about accounts."""
+    from .tasks import send_recovery_code as task
+
+    transaction.on_commit(lambda: task.delay(mobile=mobile))
+
+
 @transaction.atomic
 def send_recovery_code(*, mobile):
-    """Text a six-digit code to the account at this mobile, if there is one. Returns None either way."""
+    """Text a six-digit code to the account at this mobile, if there is one (run by a worker).
+    Returns None either way."""
     user = _account_at(mobile)
     if user is None:
         return None

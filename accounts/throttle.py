@@ -1,15 +1,7 @@
 """Fixed-window counters in the cache (Redis in production) to slow down guessing and text-bombing."""
-from django.conf import settings
 from django.core.cache import cache
 
-
-def client_ip(request):
-    # REMOTE_ADDR is the load balancer's address behind a proxy; django-axes (login) reads
-    # X-Forwarded-For there, and so do we, trusting only the last hop it added.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+from paworkflow.client import client_ip  # noqa: F401  the address django-axes counts too
 
 
 def hit(scope, key, *, limit, window):

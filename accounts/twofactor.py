@@ -1,6 +1,6 @@
 """Two-factor authentication (TOTP, django-otp) for people who make clinical or funding decisions.
 
-Clinicians must verify a second factor in this session before they sign off, renew, suspend,
+Clinicians must have verified a second factor in the last 12 hours (SECOND_FACTOR_MAX_AGE_HOURS) before they sign off, renew, suspend,
 revoke or reinstate a delegated task, and coordinators before they grant or adjust respite
 hours: `ask_for_second_factor` (after the permission checks) and `second_factor_required` guard
 those views. Services driven without HTTP (seeding, benchmarks) are not sessions and are not asked.
@@ -14,9 +14,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from .sessions import second_factor_is_fresh
+
 
 def has_second_factor(request):
-    return bool(getattr(request.user, "is_verified", lambda: False)())
+    """This session entered an authenticator code within SECOND_FACTOR_MAX_AGE_HOURS (accounts/sessions.py)."""
+    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+    return verified and second_factor_is_fresh(request.session)
 
 
 def ask_for_second_factor(request):

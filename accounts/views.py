@@ -29,8 +29,9 @@ from care.services import record_audit
 from care.views.join import log_out_first
 
 from . import throttle
+from .sessions import second_factor_entered
 from .forms import CodeForm, RecoverCodeForm, RecoverStartForm
-from .recovery import reset_password_with_code, send_recovery_code
+from .recovery import request_recovery_code, reset_password_with_code
 
 HOUR = 3600
 # Texts cost money and can be used to pester someone: few per number, a few more per address.
@@ -73,6 +74,7 @@ def two_factor(request):
                 device.save(update_fields=["confirmed"])
                 record_audit(actor=request.user, recipient=None, action="2fa.enrolled", summary="Authenticator set up")
             otp_login(request, device)
+            second_factor_entered(request)
             messages.success(request, "Code accepted.")
             return redirect(_safe_next(request))
         else:
@@ -99,7 +101,7 @@ def recover_by_text(request):
         if not throttle.allowed([("recover-send-number", mobile, *SEND_LIMITS["number"]),
                                  ("recover-send-ip", ip, *SEND_LIMITS["ip"])]):
             return _too_many(request, "registration/recover_by_text.html", {"form": form})
-        send_recovery_code(mobile=mobile)
+        request_recovery_code(mobile=mobile)
         request.session[SESSION_KEY] = mobile
         messages.info(request, NEUTRAL)
         return redirect("recover_by_text_code")

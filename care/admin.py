@@ -1,7 +1,12 @@
+"""Admin for people and circles. Nothing here deletes (end a membership, deactivate a user);
+memberships added here get their permissions through care.permissions like any other."""
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from .kernel.admin import ReadOnlyAdmin
+from .audit import StaffViewsAudited
+from .kernel.admin import NoDeleteMixin, ReadOnlyAdmin
 from .models import (
     AuditEvent,
     CareRecipient,
@@ -20,17 +25,21 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fields = ["user", "role", "started_on", "ended_on", "end_reason"]
     readonly_fields = ["ended_on", "end_reason"]
+    can_delete = False
 
 
 @admin.register(CareRecipient)
-class CareRecipientAdmin(GuardedModelAdmin):
+class CareRecipientAdmin(StaffViewsAudited, NoDeleteMixin, GuardedModelAdmin):
+    def audited_recipient(self, obj):
+        return obj
+
     list_display = ["display_name", "nhs_number", "date_of_birth"]
     search_fields = ["display_name", "nhs_number"]
     inlines = [MembershipInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(StaffViewsAudited, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["user", "role", "recipient", "started_on", "ended_on"]
     list_filter = ["role"]
     list_select_related = ["user", "recipient"]
@@ -39,23 +48,23 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["user", "mobile", "sms_consent"]
     search_fields = ["user__username", "mobile"]
 
 
 @admin.register(PAProfile)
-class PAProfileAdmin(admin.ModelAdmin):
+class PAProfileAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["user", "hourly_rate", "sleep_in_rate"]
 
 
 @admin.register(ClinicianProfile)
-class ClinicianProfileAdmin(admin.ModelAdmin):
+class ClinicianProfileAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["user", "register", "registration_number", "organisation"]
 
 
 @admin.register(PersonalHealthBudget)
-class PersonalHealthBudgetAdmin(admin.ModelAdmin):
+class PersonalHealthBudgetAdmin(StaffViewsAudited, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["recipient", "management_option", "period_start", "period_end", "amount"]
     list_select_related = ["recipient"]
 
@@ -64,13 +73,13 @@ class PersonalHealthBudgetAdmin(admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: audit rows are only ever inserted by services."""
 
-    list_display = ["at", "actor", "recipient", "action", "summary"]
+    list_display = ["at", "actor_name", "recipient", "action", "summary"]
     list_filter = ["action"]
     list_select_related = ["actor", "recipient"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(StaffViewsAudited, NoDeleteMixin, admin.ModelAdmin):
     """Read-only: invitations change through the circle page (send, resend, withdraw, accept)."""
 
     list_display = ["first_name", "last_name", "role", "recipient", "status", "expires_at", "created_by"]
@@ -84,3 +93,12 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Users are deactivated, never deleted: their audit rows, decisions and memberships name them.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class KeptUserAdmin(NoDeleteMixin, UserAdmin):
+    pass

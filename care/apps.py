@@ -7,3 +7,4 @@ class CareConfig(AppConfig):
 
     def ready(self):
         from . import jobs  # noqa: F401  registers the periodic job
+        from . import permissions  # noqa: F401  connects the receiver that clears a deleted membership's rights

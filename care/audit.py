@@ -37,6 +37,44 @@ def record_staff_view(request, recipient, page):
     return AuditEvent.objects.create(actor=request.user, recipient=recipient, action=STAFF_VIEW, summary=page[:300])
 
 
+class StaffViewsAudited:
+    """ModelAdmin mixin for a person's record: its change and history pages, and each person on
+    a list page, are recorded as staff views (the change page shows NHS number and address).
+    `audited_recipient(obj)` names whose record an object is; by default `obj.recipient`."""
+
+    def audited_recipient(self, obj):
+        return obj.recipient
+
+    def _record(self, request, response, objects):
+        if getattr(response, "status_code", None) != 200:
+            return
+        name = self.model._meta.verbose_name
+        seen = set()
+        for obj in objects:
+            recipient = self.audited_recipient(obj)
+            if recipient is not None and (recipient.pk, obj.pk) not in seen:
+                seen.add((recipient.pk, obj.pk))
+                record_staff_view(request, recipient, f"Admin: {name} {obj.pk}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        self._record(request, response, [original] if original is not None else [])
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        shown = getattr(response, "context_data", {}).get("object")
+        self._record(request, response, [shown] if shown is not None else [])
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        self._record(request, response, changelist.result_list if changelist is not None else [])
+        return response
+
+
 def trail_for(user, *, recipient=None, kind=""):
     """Audit rows of the families this user coordinates, newest first (actor and person joined)."""
     events = AuditEvent.objects.filter(recipient__in=recipients_for(user, "coordinate").values("pk"))

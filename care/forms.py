@@ -7,10 +7,20 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 
 from .models import ManagementOption, Register, Role
-from .validators import normalise_nhs_number, parse_mobile, validate_nhs_number, validate_register_number
+from .validators import (
+    ADDRESS_MAX,
+    normalise_nhs_number,
+    parse_mobile,
+    shift_years,
+    validate_budget_period,
+    validate_date_of_birth,
+    validate_nhs_number,
+    validate_register_number,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0")}
+EMAIL_MAX = 254  # the model's EmailField, and RFC 5321's limit on a path
 
 
 def apply_service_errors(form, error, rename=None):
@@ -45,10 +55,10 @@ class FamilyForm(forms.Form):
     """The person, their budget and who holds it, on one phone-length page."""
 
     display_name = forms.CharField(label="Name", max_length=120)
-    date_of_birth = forms.DateField(widget=DATE)
+    date_of_birth = forms.DateField(widget=DATE, validators=[validate_date_of_birth])
     nhs_number = forms.CharField(label="NHS number", max_length=14, validators=[validate_nhs_number],
                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=ADDRESS_MAX)
 
     management_option = forms.ChoiceField(label="How the budget is managed", choices=ManagementOption.choices)
     period_start = forms.DateField(label="Budget period starts", widget=DATE)
@@ -59,7 +69,7 @@ class FamilyForm(forms.Form):
     holder_first_name = forms.CharField(label="Budget holder's first name", max_length=150)
     holder_last_name = forms.CharField(label="Budget holder's last name", max_length=150, required=False)
     holder_mobile = MobileField(label="Budget holder's mobile", required=False)
-    holder_email = forms.EmailField(label="Budget holder's email", required=False)
+    holder_email = forms.EmailField(label="Budget holder's email", required=False, max_length=EMAIL_MAX)
 
     # The budget holder's invitation reports its errors under the invitation's field names.
     HOLDER_FIELDS = {"first_name": "holder_first_name", "last_name": "holder_last_name",
@@ -78,6 +88,17 @@ class FamilyForm(forms.Form):
     def clean_nhs_number(self):
         return normalise_nhs_number(self.cleaned_data["nhs_number"])
 
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end"):
+            # The budget's own rule, run here too so both dates' messages show before anything is saved.
+            try:
+                validate_budget_period(data["period_start"], data["period_end"])
+            except forms.ValidationError as error:
+                for field, errors in error.error_dict.items():
+                    self.add_error(field, errors)
+        return data
+
     def service_arguments(self):
         d = self.cleaned_data
         return {
@@ -95,7 +116,7 @@ class InviteForm(forms.Form):
     last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(widget=forms.RadioSelect)
     mobile = MobileField(required=False, help_text="We text them the link.")
-    email = forms.EmailField(required=False, help_text="Or we email it.")
+    email = forms.EmailField(required=False, max_length=EMAIL_MAX, help_text="Or we email it.")
     register = forms.ChoiceField(label="Professional register", choices=[("", "—")] + Register.choices,
                                  required=False)
     registration_number = forms.CharField(label="Registration number (NMC PIN, HCPC or GMC number)", max_length=20,
@@ -139,6 +160,13 @@ class AddPAForm(forms.Form):
 class EndMembershipForm(forms.Form):
     ended_on = forms.DateField(label="Last day", widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean_ended_on(self):
+        # A notice period, not a date in another century; earlier days are checked against the start.
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on > shift_years(timezone.localdate(), 1):
+            raise forms.ValidationError("Choose a last day within a year from today.", code="end_too_far")
+        return ended_on
 
 
 class NewPasswordMixin:

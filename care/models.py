@@ -5,16 +5,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from .kernel.names import person_name
 from .kernel.records import AppendOnly
 from .validators import (
+    ADDRESS_MAX,
     normalise_nhs_number,
     normalise_register_number,
+    validate_budget_period,
+    validate_date_of_birth,
     validate_mobile,
     validate_nhs_number,
     validate_register_number,
@@ -23,13 +29,17 @@ from .validators import (
 
 class CareRecipient(models.Model):
     display_name = models.CharField(max_length=120)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
     nhs_number = models.CharField(max_length=10, unique=True, validators=[validate_nhs_number])
-    address = models.TextField(blank=True)
+    address = models.TextField(max_length=ADDRESS_MAX, blank=True, validators=[MaxLengthValidator(ADDRESS_MAX)])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["display_name"]
+        constraints = [
+            models.CheckConstraint(condition=LessThanOrEqual(Length("address"), ADDRESS_MAX),
+                                   name="recipient_address_length"),
+        ]
         permissions = [
             ("view_circle", "See the circle and its rota"),
             ("manage_circle", "Invite and remove circle members"),
@@ -207,15 +217,21 @@ class PersonalHealthBudget(models.Model):
         return f"{self.recipient}: £{self.amount} {self.period_start}–{self.period_end}"
 
     def clean(self):
-        if self.period_start and self.period_end and self.period_end <= self.period_start:
-            raise ValidationError({"period_end": "The period must end after it starts."})
+        if self.period_start and self.period_end:
+            # The window around today is for new periods: last decade's budget stays correctable.
+            new = self._state.adding or not PersonalHealthBudget.objects.filter(
+                pk=self.pk, period_start=self.period_start).exists()
+            validate_budget_period(self.period_start, self.period_end, new=new)
 
 
 class AuditEvent(AppendOnly):
     """Append-only record of who did what to whom: membership changes, decisions, staff views."""
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who acted is kept twice: a user with audit rows cannot be deleted (deactivate them), and the
+    # name they had at the time stays on the row whatever later happens to the account.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=300, blank=True, editable=False)
     recipient = models.ForeignKey(CareRecipient, null=True, on_delete=models.SET_NULL, related_name="audit_events")
     action = models.CharField(max_length=60)
     summary = models.CharField(max_length=300)
@@ -225,7 +241,12 @@ class AuditEvent(AppendOnly):
         indexes = [models.Index(fields=["recipient", "-at"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}: {self.summary}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'the system'} {self.action}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.actor_id and not self.actor_name:
+            self.actor_name = person_name(self.actor)[:300]
+        super().save(*args, **kwargs)
 
 
 INVITATION_VALID_DAYS = 7

@@ -5,9 +5,12 @@ Every view, API and socket asks this module; nothing else decides access.
 import itertools
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.core import ObjectPermissionChecker
@@ -76,6 +79,20 @@ def can(user, codename, recipient):
         ).values_list("permission__codename", flat=True))
         remembered[recipient.pk] = (_generation, held)
     return codename in held
+
+
+# A PA's detailed records for a person (training, assessments, the reasons for a suspension)
+# are read by the PA they belong to, the person's clinicians, the budget holder and the
+# coordinator. The rest of the circle (carers, other PAs, the ward) sees status and dates only.
+PA_RECORD_READERS = ("act_clinically", "consent_delegation", "coordinate")
+
+
+def may_read_pa_record(user, recipient, pa):
+    """May this user open `pa`'s detailed record for this recipient? (Circle membership is
+    checked first by the caller: outside the circle is a 404, not a refusal.)"""
+    if not _signed_in(user) or not can(user, VIEW, recipient):
+        return False
+    return user.pk == pa.pk or any(can(user, codename, recipient) for codename in PA_RECORD_READERS)
 
 
 def recipients_for(user, codename=VIEW):
@@ -179,3 +196,16 @@ def invitation_is_for(user, invitation):
     except ValidationError:
         return False
     return account is not None and account.pk == user.pk
+
+
+@receiver(post_delete, sender=Membership, dispatch_uid="care.membership_deleted")
+def _membership_deleted(sender, instance, origin=None, **kwargs):
+    """However a membership is deleted (the admin, a shell, a queryset), its permissions go with it.
+
+    Not when the user or the person is being deleted: their permission rows cascade with them,
+    and re-granting a remaining role's rights to a row about to go would break the delete."""
+    if isinstance(origin, (CareRecipient, get_user_model())) or getattr(origin, "model", None) in (
+        CareRecipient, get_user_model(),
+    ):
+        return
+    sync_permissions(instance.user, instance.recipient)

@@ -1,6 +1,7 @@
 """Read-only admin: every row here is written by competencies.services and never edited."""
 from django.contrib import admin
 
+from care.audit import StaffViewsAudited
 from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Assessment, Competency, CompetencyEvent, HealthcareTask, Reminder, SignOff, TrainingRecord
@@ -25,7 +26,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Competency)
-class CompetencyAdmin(ReadOnlyAdmin):
+class CompetencyAdmin(StaffViewsAudited, ReadOnlyAdmin):
     list_display = ["pa", "task", "recipient", "status", "valid_until"]
     list_filter = ["status", "task__category"]
     list_select_related = ["pa", "task", "recipient"]

@@ -1,6 +1,10 @@
 from django import forms
 
+from care.validators import NOTES_MAX, validate_within_last_year
+
 from .models import TrainingMethod
+
+RECENT_DAY = {"widget": forms.DateInput(attrs={"type": "date"}), "validators": [validate_within_last_year]}
 
 
 class ReasonForm(forms.Form):
@@ -9,13 +13,13 @@ class ReasonForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    trained_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    trained_on = forms.DateField(**RECENT_DAY)
     method = forms.ChoiceField(choices=TrainingMethod.choices)
-    materials = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    materials = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text="Leaflets, videos, the care plan section used")
     supervised_practices = forms.IntegerField(min_value=0, max_value=50, initial=0,
                                               help_text="Supervised practices completed in this session")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AssessmentForm(forms.Form):
@@ -23,8 +27,8 @@ class AssessmentForm(forms.Form):
 
     laid_out_elsewhere = ("criterion_",)  # a table of criteria on the assessment page
 
-    assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    assessed_on = forms.DateField(**RECENT_DAY)
+    notes = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)

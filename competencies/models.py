@@ -7,11 +7,26 @@ carries the current status and validity so the rota's gate is one indexed query.
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from care.kernel.records import AppendOnly
+from care.validators import NOTES_MAX
+
+
+def notes_field(**kwargs):
+    """Free text kept with a clinical record: a few paragraphs, never a pasted document."""
+    return models.TextField(max_length=NOTES_MAX, blank=True, validators=[MaxLengthValidator(NOTES_MAX)], **kwargs)
+
+
+def notes_fit(*fields, prefix):
+    """The database's own line under notes_field's limit, one constraint per field."""
+    return [models.CheckConstraint(condition=LessThanOrEqual(Length(f), NOTES_MAX), name=f"{prefix}_{f}_length")
+            for f in fields]
 
 
 class Category(models.TextChoices):
@@ -45,7 +60,7 @@ class HealthcareTask(models.Model):
         help_text="Supervised practices the PA must complete before the competency assessment"
     )
     criteria = models.JSONField(default=list, help_text="The assessment criteria, in order (a list of strings)")
-    description = models.TextField(blank=True)
+    description = notes_field()
 
     class Meta:
         ordering = ["category", "name"]
@@ -71,15 +86,16 @@ class TrainingRecord(AppendOnly):
     trained_on = models.DateField()
     method = models.CharField(max_length=20, choices=TrainingMethod.choices)
     trainer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    materials = models.TextField(blank=True, help_text="Materials used or given (leaflets, videos, care plan)")
+    materials = notes_field(help_text="Materials used or given (leaflets, videos, care plan)")
     supervised_practices = models.PositiveSmallIntegerField(
         default=0, help_text="Supervised practices completed in this session"
     )
-    notes = models.TextField(blank=True)
+    notes = notes_field()
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-trained_on", "-recorded_at"]
+        constraints = notes_fit("materials", "notes", prefix="training")
 
     def __str__(self):
         return f"Training on {self.trained_on} ({self.get_method_display()})"
@@ -98,11 +114,12 @@ class Assessment(AppendOnly):
     assessed_on = models.DateField()
     results = models.JSONField(help_text="[{'criterion': ..., 'passed': bool}, ...] in the task's order")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    notes = models.TextField(blank=True)
+    notes = notes_field()
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-assessed_on", "-recorded_at"]
+        constraints = notes_fit("notes", prefix="assessment")
 
     def __str__(self):
         return f"Assessment on {self.assessed_on}: {self.get_outcome_display()}"
@@ -221,12 +238,13 @@ class SignOff(AppendOnly):
     assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField()
-    notes = models.TextField(blank=True)
+    notes = notes_field()
 
     class Meta:
         ordering = ["-signed_off_at"]
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gt=F("valid_from")), name="sign_off_period_positive"),
+            *notes_fit("notes", prefix="sign_off"),
         ]
 
     def __str__(self):

@@ -18,6 +18,7 @@ from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.permissions import can
 from care.services import record_audit
+from care.validators import validate_within_last_year
 
 from .models import (
     LIVE_STATUSES,
@@ -54,6 +55,21 @@ def check_delegable(task):
         raise ValidationError(
             f"“{task.name}” cannot be delegated to a PA: it must stay with a registered professional."
         )
+
+
+def _on_a_recent_day(field, day):
+    try:
+        validate_within_last_year(day)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def _checked(record, *links):
+    """The record's own field rules (lengths, choices) before it is written; `links` are the
+    foreign keys this service has already loaded, so no query re-checks them."""
+    record.full_clean(exclude=links, validate_constraints=False)
+    record.save()
+    return record
 
 
 def supervised_practices_done(competency):
@@ -93,14 +109,13 @@ def record_training(
     _require_clinician(trainer, competency.recipient)
     if competency.status != Status.IN_TRAINING:
         raise ValidationError("Training can only be recorded while the PA is in training for this task.")
-    if trained_on > timezone.localdate():
-        raise ValidationError({"trained_on": "Training cannot be recorded for a future date."})
+    _on_a_recent_day("trained_on", trained_on)
     if supervised_practices < 0:
         raise ValidationError({"supervised_practices": "Cannot be negative."})
-    record = TrainingRecord.objects.create(
+    record = _checked(TrainingRecord(
         competency=competency, trainer=trainer, trained_on=trained_on, method=method,
         materials=materials, supervised_practices=supervised_practices, notes=notes,
-    )
+    ), "competency", "trainer")
     record_audit(
         actor=trainer, recipient=competency.recipient, action="competency.training_recorded",
         summary=f"Training of {person_name(competency.pa)} in {competency.task.name} on {trained_on:%d %b %Y}",
@@ -125,14 +140,13 @@ def record_assessment(*, competency, assessor, assessed_on, results, notes=""):
         )
     if set(results) != set(task.criteria):
         raise ValidationError("Every assessment criterion must be marked met or not met.")
-    if assessed_on > timezone.localdate():
-        raise ValidationError({"assessed_on": "An assessment cannot be dated in the future."})
+    _on_a_recent_day("assessed_on", assessed_on)
     passed = all(results[c] for c in task.criteria)
-    assessment = Assessment.objects.create(
+    assessment = _checked(Assessment(
         competency=competency, assessor=assessor, assessed_on=assessed_on,
         results=[{"criterion": c, "passed": bool(results[c])} for c in task.criteria],
         outcome=Outcome.PASSED if passed else Outcome.FAILED, notes=notes,
-    )
+    ), "competency", "assessor")
     if passed:
         _set_status(competency, Status.ASSESSED, actor=assessor, reason="Assessed as competent")
     elif failed_attempts(competency) >= MAX_ASSESSMENT_ATTEMPTS:
@@ -184,10 +198,10 @@ def renew(*, competency, actor, notes="", at=None):
 
 def _write_sign_off(competency, kind, actor, at, notes, assessment):
     valid_until = add_days_local(at, competency.task.review_interval_days)
-    record = SignOff.objects.create(
+    record = _checked(SignOff(
         competency=competency, kind=kind, signed_off_by=actor, signed_off_at=at,
         assessment=assessment, valid_from=at, valid_until=valid_until, notes=notes,
-    )
+    ), "competency", "signed_off_by", "assessment")
     competency.signed_off_by = actor
     competency.signed_off_at = at
     competency.valid_from = at
@@ -207,6 +221,9 @@ def _reason_required(reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason: it is kept with the record."})
+    limit = CompetencyEvent._meta.get_field("reason").max_length
+    if len(reason) > limit:
+        raise ValidationError({"reason": f"Keep the reason to {limit} characters."})
     return reason
 
 

@@ -1,13 +1,13 @@
 """The competency matrix, one competency's record, and the clinician's suspend/revoke/reinstate."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.twofactor import ask_for_second_factor, has_second_factor
 from care.audit import record_staff_view
-from care.permissions import VIEW, can, recipient_permission_required, require_object_permission
+from care.permissions import VIEW, can, may_read_pa_record, recipient_permission_required, require_object_permission
 
 from . import queries, services
 from .forms import ReasonForm
@@ -18,6 +18,12 @@ from .models import Competency
 def matrix(request, recipient):
     record_staff_view(request, recipient, "Competency matrix")
     pas, rows = queries.matrix(recipient)
+    # The whole circle sees status and dates; the link to a record only where it would open.
+    readable = {pa.pk: may_read_pa_record(request.user, recipient, pa) for pa in pas}
+    for _task, cells in rows:
+        for competency in cells:
+            if competency is not None:
+                competency.may_open = readable[competency.pa_id]
     return render(request, "competencies/matrix.html", {
         "recipient": recipient, "pas": pas, "rows": rows,
         "may_request": can(request.user, "manage_rota", recipient) or can(request.user, "act_clinically", recipient),
@@ -33,6 +39,8 @@ def _competency(request, competency_pk, codename=VIEW):
 @login_required
 def detail(request, competency_pk):
     competency = _competency(request, competency_pk)
+    if not may_read_pa_record(request.user, competency.recipient, competency.pa):
+        raise PermissionDenied("This record is for the PA, the person's clinicians, the budget holder and the coordinator.")
     record_staff_view(request, competency.recipient, f"Competency record C{competency.pk}")
     return render(request, "competencies/detail.html", {
         "competency": competency,

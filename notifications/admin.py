@@ -2,6 +2,7 @@
 from django.contrib import admin
 
 from .models import InboundMessage, Message, OptOut
+from .redaction import without_links
 
 
 # Our own small read-only admin, not care.kernel's: notifications is the floor and imports no app above it.
@@ -23,6 +24,14 @@ class MessageAdmin(ReadOnlyAdmin):
     list_select_related = ["user", "recipient"]
     search_fields = ["to", "provider_id", "idempotency_key", "user__username"]
     date_hierarchy = "created_at"
+    # The body's links carry their addressee's single-use keys (a ward's review link, an
+    # invitation): staff see what the text said, with each link shown as "[link]".
+    exclude = ["body"]
+    readonly_fields = ["text"]
+
+    @admin.display(description="body")
+    def text(self, message):
+        return without_links(message.body)
 
 
 @admin.register(OptOut)

@@ -20,6 +20,13 @@ def parse_mobile(value, region="GB"):
         return e164
     if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
         raise ValidationError("That is not a valid phone number.", code="phone_invalid")
+    # Our sender is a UK number and the service is the NHS's: a valid number elsewhere (+1 202…)
+    # would be stored, texted at international rates, or reach nobody we know.
+    # (+44, not the region code: the Isle of Man and the Channel Islands share UK numbering, and
+    # libphonenumber files some mainland mobile ranges under them.)
+    if number.country_code != 44:
+        raise ValidationError("Enter a UK mobile number (07… or +44 7…): we can only text UK mobiles.",
+                              code="phone_not_uk")
     kind = phonenumbers.number_type(number)
     if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         raise ValidationError("Enter a mobile number: texts cannot reach a landline.", code="phone_not_mobile")

@@ -68,12 +68,16 @@ MIDDLEWARE = [
     # Serves collected static files from the ASGI processes themselves (daphne serves none), so a
     # deployment needs no separate static server; `release` runs collectstatic.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in a request is a 400 and an over-large id a 404, before sessions or views see them.
+    "paworkflow.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor lapses after SECOND_FACTOR_MAX_AGE_HOURS; staff signed out when idle (accounts/sessions.py).
+    "accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "paworkflow.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -152,14 +156,28 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_TLS_PROXY") else None
+# The address django-axes counts is the one accounts' throttles count (paworkflow/client.py).
+AXES_CLIENT_IP_CALLABLE = "paworkflow.client.client_ip"
+# Behind the load balancer, X-Forwarded-For is trusted only for the hops our own proxies appended:
+# the client is TRUSTED_PROXY_COUNT entries from the right. Without BEHIND_TLS_PROXY it is ignored.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 OTP_TOTP_ISSUER = "paworkflow"
+# The admin shows no one's TOTP secret or QR code: whoever saw it could make their codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A second factor lasts one long shift, then the code is asked for again.
+SECOND_FACTOR_MAX_AGE_HOURS = int(os.environ.get("SECOND_FACTOR_MAX_AGE_HOURS", "12"))
+# Clinicians, coordinators, ward managers and Django staff are signed out after this long without a
+# request: ward and surgery computers are shared and left unlocked; families keep two-week sessions.
+STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 
 # --- Rota costing (read with defaults, not from the environment: see docs/rota.md) ----
 # The hourly National Minimum (Living) Wage changes every April.
 ROTA_NATIONAL_MINIMUM_WAGE = "12.71"
 # Employer on-costs (NI, pension, insurance) as a percentage of pay.
 ROTA_EMPLOYER_ONCOST_PERCENT = "20"
+# How far ahead a shift may be planned (two years); a date beyond it is a slip of the thumb.
+ROTA_SHIFTS_AHEAD_DAYS = 2 * 366
 
 # --- Redis: channel layer, Celery broker, cache ---------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -242,14 +260,16 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-if env_bool("BEHIND_TLS_PROXY"):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths of invitation, ward, calendar and reset links are their addressee's secret (paworkflow/logs.py).
+    "filters": {"without_tokens": {"()": "paworkflow.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["without_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

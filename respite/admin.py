@@ -1,13 +1,14 @@
 """Read-only admin: ledger rows are only ever inserted by respite.services."""
 from django.contrib import admin
 
+from care.audit import StaffViewsAudited
 from care.kernel.admin import ReadOnlyAdmin
 
 from .models import BookingDecision, Entry, ExpiryReminder, Lot, RespiteAccount, RespiteBooking
 
 
 @admin.register(RespiteAccount)
-class RespiteAccountAdmin(ReadOnlyAdmin):
+class RespiteAccountAdmin(StaffViewsAudited, ReadOnlyAdmin):
     list_display = ["carer", "recipient", "allowance_hours", "period_length", "period_unit", "cap_hours",
                     "carry_over_hours", "expiry_months", "closed_on"]
     list_select_related = ["carer", "recipient"]

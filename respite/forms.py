@@ -1,15 +1,12 @@
 """Forms only parse input; the rules (enough hours, quarter hours, who may) live in respite.services."""
-from decimal import Decimal
-
 from django import forms
 from django.contrib.auth import get_user_model
 
 from care.kernel.names import person_name
 from care.models import Membership, Role
+from rota.forms import ChoiceOfRecord
 
-from .models import PeriodUnit
-
-QUARTER = Decimal("0.25")
+from .models import QUARTER, PeriodUnit
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -42,7 +39,7 @@ class AdjustForm(forms.Form):
 
 
 class OpenAccountForm(forms.Form):
-    carer = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+    carer = ChoiceOfRecord(queryset=get_user_model().objects.none())
     allowance_hours = forms.DecimalField(label="Hours each period", min_value=QUARTER, max_digits=7, decimal_places=2)
     period_length = forms.IntegerField(label="Every", min_value=1, max_value=52, initial=4)
     period_unit = forms.ChoiceField(label="Period", choices=PeriodUnit.choices, initial=PeriodUnit.WEEK)

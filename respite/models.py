@@ -19,6 +19,10 @@ from care.kernel.records import AppendOnly, AppendOnlyQuerySet
 
 ZERO = Decimal("0.00")
 HOURS = dict(max_digits=8, decimal_places=2)
+# Respite is booked in quarter hours, so every amount of hours a person sets is one too, and none
+# is more than a (leap) year holds.
+QUARTER = Decimal("0.25")
+MAX_HOURS = Decimal(366 * 24)
 
 
 def hours_text(hours):

@@ -9,6 +9,10 @@ import datetime
 
 from django.utils import timezone
 
+# A first period starts within a year of the day the account is opened, either way: further back
+# would credit years of hours at once, further ahead is a typo (a period starting in 9999).
+PERIODS_START_WITHIN = datetime.timedelta(days=366)
+
 
 def add_months(day, months):
     """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""

@@ -13,23 +13,35 @@ from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.permissions import can
 from care.services import record_audit
+from rota import rules as rota_rules
 from rota import services as rota_services
 from rota.models import Shift
 
 from . import ledger, settlement
 from .access import rights
 from .models import (
-    LIVE_BOOKING_STATUSES, BookingDecision, BookingStatus, PeriodUnit, RespiteAccount, RespiteBooking, hours_text,
+    LIVE_BOOKING_STATUSES, MAX_HOURS, QUARTER, BookingDecision, BookingStatus, PeriodUnit, RespiteAccount,
+    RespiteBooking, hours_text,
 )
-from .periods import first_valid_expiry
+from .periods import PERIODS_START_WITHIN, first_valid_expiry
 from .settlement import account_link
 
 SECONDS_PER_HOUR = Decimal(3600)
-MAX_BACKDATE = datetime.timedelta(days=366)
+MAX_PERIOD_LENGTH = 52
+MAX_EXPIRY_MONTHS = 120
 
 
 def _when(moment):
     return f"{timezone.localtime(moment):%a %d %b %H:%M}"
+
+
+def hours_problem(hours, what="Hours"):
+    """Why an amount of hours someone set cannot be right, or None: quarter hours, at most a year's."""
+    if abs(hours) > MAX_HOURS:
+        return f"{what} can be at most {MAX_HOURS} hours (a year's)."
+    if hours % QUARTER:
+        return f"{what} must be in quarter hours (e.g. 7.5 or 7.75)."
+    return None
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -52,16 +64,29 @@ def open_account(
         errors["allowance_hours"] = "The allowance must be more than 0 hours."
     if not period_length or period_length <= 0:
         errors["period_length"] = "A period is at least 1 week, month or year."
+    elif period_length > MAX_PERIOD_LENGTH:
+        errors["period_length"] = f"A period is at most {MAX_PERIOD_LENGTH} weeks, months or years."
     if period_unit not in PeriodUnit.values:
         errors["period_unit"] = "Choose weeks, months or years."
     if cap_hours is not None and allowance_hours and cap_hours < allowance_hours:
         errors["cap_hours"] = "The cap cannot be less than one period's allowance."
     if carry_over_hours is not None and carry_over_hours < 0:
         errors["carry_over_hours"] = "The carry-over limit cannot be negative."
+    amounts = {"allowance_hours": (allowance_hours, "The allowance"), "cap_hours": (cap_hours, "The cap"),
+               "carry_over_hours": (carry_over_hours, "The carry-over limit")}
+    for field, (hours, what) in amounts.items():
+        problem = hours_problem(hours, what) if hours is not None else None
+        if problem and field not in errors:
+            errors[field] = problem
     if expiry_months is not None and expiry_months <= 0:
         errors["expiry_months"] = "Hours expire at least 1 month after they are credited (or leave it blank)."
-    if periods_start_on is None or periods_start_on < timezone.localdate() - MAX_BACKDATE:
+    elif expiry_months is not None and expiry_months > MAX_EXPIRY_MONTHS:
+        errors["expiry_months"] = f"Hours expire at most {MAX_EXPIRY_MONTHS} months after they are credited."
+    today = timezone.localdate()
+    if periods_start_on is None or periods_start_on < today - PERIODS_START_WITHIN:
         errors["periods_start_on"] = "The first period starts at most a year ago."
+    elif periods_start_on > today + PERIODS_START_WITHIN:
+        errors["periods_start_on"] = "The first period starts at most a year ahead."
     if errors:
         raise ValidationError(errors)
     account = RespiteAccount.objects.create(
@@ -95,6 +120,9 @@ def adjust_hours(*, account, hours, reason, actor):
         raise ValidationError({"reason": "Say why the hours are being adjusted."})
     if hours is None or hours == 0:
         raise ValidationError({"hours": "Adjust by a number of hours other than 0."})
+    problem = hours_problem(hours, "An adjustment")
+    if problem:
+        raise ValidationError({"hours": problem})
     account = ledger.lock_account(account)
     entry = ledger.adjust(account, hours=hours, reason=reason, actor=actor, now=timezone.now())
     record_audit(
@@ -125,6 +153,9 @@ def _check_times(start, end, now):
         raise ValidationError("The respite must end after it starts.")
     if start <= now:
         raise ValidationError("Respite can only be booked for a time that has not started yet.")
+    _first, last = rota_rules.shift_window()
+    if timezone.localdate(start) > last:  # before any date arithmetic: 31 Dec 9999 has no next day
+        raise ValidationError(f"Respite can be booked up to {last:%d %b %Y}, as far ahead as the rota plans.")
     for moment in (start, end):
         if moment.second or moment.microsecond or moment.minute % 15:
             raise ValidationError("Book respite in quarter hours (e.g. 10:00, 10:15, 10:30).")

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.twofactor import ask_for_second_factor, has_second_factor
 from care.audit import record_staff_view
@@ -27,6 +27,7 @@ def _refuse(form, error):
         form.add_error(None, error)
 
 
+@require_GET
 @login_required
 def index(request):
     """Every account this user may see, with balances, and the requests waiting for them."""
@@ -35,6 +36,7 @@ def index(request):
     return render(request, "respite/index.html", {"accounts": accounts, "awaiting": awaiting})
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def person(request, recipient_pk):
     """One person's respite accounts; the coordinator opens new ones here."""
@@ -71,6 +73,7 @@ def person(request, recipient_pk):
     )
 
 
+@require_GET
 @login_required
 def account_page(request, account_pk):
     """The carer's page: balance, hours expiring soon, upcoming respite, chart and statement."""
@@ -92,6 +95,7 @@ def account_page(request, account_pk):
     })
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def book(request, account_pk):
     account, allowed = access.get_account_or_404(request.user, account_pk)
@@ -121,6 +125,7 @@ def book(request, account_pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def adjust(request, account_pk):
     account, allowed = access.get_account_or_404(request.user, account_pk)
@@ -144,11 +149,14 @@ def adjust(request, account_pk):
                   status=status)
 
 
-def _booking_action(request, booking_pk, *, allowed, message, act, done):
+def _booking_action(request, booking_pk, *, form, allowed, message, act, done):
     booking, rights = access.get_booking_or_404(request.user, booking_pk)
     access.require(allowed(rights, booking), message)
+    if not form.is_valid():  # a note that cannot be kept is refused, not dropped while the action goes ahead
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("respite:account", booking.account_id)
     try:
-        booking = act(booking)
+        booking = act(booking, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -159,13 +167,11 @@ def _booking_action(request, booking_pk, *, allowed, message, act, done):
 @require_POST
 @login_required
 def approve(request, booking_pk):
-    form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
     return _booking_action(
-        request, booking_pk,
+        request, booking_pk, form=DecisionForm(request.POST),
         allowed=lambda rights, booking: rights.is_budget_holder,
         message="Only the person's budget holder approves respite.",
-        act=lambda booking: services.approve_booking(booking=booking, actor=request.user, note=note),
+        act=lambda booking, note: services.approve_booking(booking=booking, actor=request.user, note=note),
         done=lambda booking: f"Approved {booking.reference}; "
         + (f"on the rota but not offered: {booking.offer_problem}" if booking.offer_problem
            else "the shift is offered to the PAs."),
@@ -175,13 +181,11 @@ def approve(request, booking_pk):
 @require_POST
 @login_required
 def decline(request, booking_pk):
-    form = DecisionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
     return _booking_action(
-        request, booking_pk,
+        request, booking_pk, form=DecisionForm(request.POST),
         allowed=lambda rights, booking: rights.is_budget_holder,
         message="Only the person's budget holder approves respite.",
-        act=lambda booking: services.decline_booking(booking=booking, actor=request.user, note=note),
+        act=lambda booking, note: services.decline_booking(booking=booking, actor=request.user, note=note),
         done=lambda booking: f"Declined {booking.reference}; {hours_text(booking.hours)} went back to the carer.",
     )
 
@@ -189,12 +193,10 @@ def decline(request, booking_pk):
 @require_POST
 @login_required
 def cancel(request, booking_pk):
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _booking_action(
-        request, booking_pk,
+        request, booking_pk, form=CancelForm(request.POST),
         allowed=lambda rights, booking: rights.may_cancel(booking.account),
         message="Only the carer or the budget holder cancels respite.",
-        act=lambda booking: services.cancel_booking(booking=booking, actor=request.user, reason=reason),
+        act=lambda booking, reason: services.cancel_booking(booking=booking, actor=request.user, reason=reason),
         done=lambda booking: f"Cancelled {booking.reference}; {hours_text(booking.hours)} are back in the account.",
     )

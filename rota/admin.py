@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
+from care.audit import StaffViewsAudited
+from care.kernel.admin import NoDeleteMixin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .models import CalendarFeed, Offer, OfferRecipient, OfferResponse, RotaChange, Shift
@@ -49,7 +50,7 @@ class OfferRecipientInline(ReadOnlyInline):
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(StaffViewsAudited, admin.ModelAdmin):
     form = ShiftAdminForm
     list_display = ["start", "end", "kind", "recipient", "pa", "status", "needs_cover"]
     list_filter = ["status", "kind", "needs_cover"]
@@ -98,7 +99,7 @@ class OfferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RotaChange)
-class RotaChangeAdmin(admin.ModelAdmin):
+class RotaChangeAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["recipient", "seq", "shift", "at"]
     list_select_related = ["recipient"]
 
@@ -113,7 +114,9 @@ class RotaChangeAdmin(admin.ModelAdmin):
 class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["pa", "created_at", "revoked_at"]
     list_select_related = ["pa"]
-    readonly_fields = ["pa", "token", "created_at", "revoked_at"]
+    # The token is the PA's private calendar address: only they see it, on their calendar page.
+    exclude = ["token"]
+    readonly_fields = ["pa", "created_at", "revoked_at"]
 
     def has_add_permission(self, request):
         return False

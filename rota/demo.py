@@ -4,6 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from competencies.models import Competency, HealthcareTask
+
 from . import ical, services
 from .models import CalendarFeed, Shift
 from .queries import local_instant
@@ -17,8 +19,6 @@ def _at(day, hour, minute=0):
 
 def _task_if_competent(recipient, pa, code, start, end):
     """The delegated task for the shift, but only if the demo PA is signed off for it (or no task)."""
-    from competencies.models import Competency, HealthcareTask
-
     task = HealthcareTask.objects.filter(code=code).first()
     if task and Competency.objects.valid_for(recipient, task, start, until=end).filter(pa=pa).exists():
         return [task]

@@ -4,11 +4,42 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 from care.kernel.names import person_name
+from competencies.models import HealthcareTask
 
+from . import rules
 from .models import Shift
 from .queries import circle_pas, local_instant
+
+
+# The largest id a database here can hold. SQLite cannot even bind a bigger integer (OverflowError:
+# a 500), so a choice naming one is refused like any other id that matches nothing.
+LARGEST_ID = 2**63 - 1
+
+
+def _too_large(value):
+    try:
+        return abs(int(str(value).strip())) > LARGEST_ID
+    except ValueError:
+        return False  # not a number at all: Django's own "not a valid value" answers it
+
+
+class ChoiceOfRecord(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _too_large(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ChoicesOfRecords(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        for one in value if isinstance(value, (list, tuple)) else []:
+            if _too_large(one):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": one})
+        return super().clean(value)
 
 
 class ShiftForm(forms.Form):
@@ -20,19 +51,20 @@ class ShiftForm(forms.Form):
         help_text="An end at or before the start means the next day (a night or sleep-in).",
     )
     kind = forms.ChoiceField(choices=Shift.Kind.choices)
-    tasks = forms.ModelMultipleChoiceField(
+    tasks = ChoicesOfRecords(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         label="Delegated tasks on this shift", help_text="Only a PA signed off for each of these can be booked.",
     )
-    pa = forms.ModelChoiceField(queryset=None, required=False, label="PA", empty_label="Open (no PA yet)")
-    location = forms.CharField(max_length=200, required=False)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    pa = ChoiceOfRecord(queryset=None, required=False, label="PA", empty_label="Open (no PA yet)")
+    location = forms.CharField(max_length=rules.LOCATION_MAX_LENGTH, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                            max_length=rules.NOTES_MAX_LENGTH)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, recipient, with_pa=True, current_tasks=(), **kwargs):
-        from competencies.models import HealthcareTask
-
+    def __init__(self, *args, recipient, with_pa=True, current_tasks=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]  # a new shift has no version yet; every edit must send one
         # Only tasks delegated in this circle (someone is training or signed off for them) are offered.
         self.fields["tasks"].queryset = (
             HealthcareTask.objects.filter(delegable=True)
@@ -48,8 +80,6 @@ class ShiftForm(forms.Form):
 
     @classmethod
     def initial_for(cls, shift):
-        from django.utils import timezone
-
         start, end = timezone.localtime(shift.start), timezone.localtime(shift.end)
         return {
             "day": start.date(), "start_time": start.time().replace(second=0, microsecond=0),
@@ -57,6 +87,11 @@ class ShiftForm(forms.Form):
             "tasks": list(shift.tasks.all()), "location": shift.location, "notes": shift.notes,
             "version": shift.version,
         }
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        rules.check_day(day)  # before any arithmetic on it: 31 Dec 9999 has no next day
+        return day
 
     def clean(self):
         data = super().clean()
@@ -74,8 +109,8 @@ class ShiftForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    pa = forms.ModelChoiceField(queryset=None, label="PA", empty_label=None)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    pa = ChoiceOfRecord(queryset=None, label="PA", empty_label=None)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, recipient, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,20 +120,25 @@ class AssignForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why is it cancelled?")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class NeedsCoverForm(forms.Form):
     reason = forms.CharField(max_length=200, label="The PA can't come? Why does it need cover?")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("yes", "Yes, I'll take it"), ("no", "No, I can't")])
+
+
+def missing_version(form):
+    """A change that does not say which version it was based on is treated as stale, never applied."""
+    return "version" in form.fields and form.has_error("version")
 
 
 def form_errors(form, error: ValidationError):

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from care.models import CareRecipient
 from care.permissions import VIEW, get_recipient_or_404
 
 from .models import RotaChange, RotaSequence, Shift
@@ -120,8 +121,6 @@ def catch_up(recipient_pk, last_seq, week):
 
 
 def snapshot(recipient_pk, week, seq):
-    from care.models import CareRecipient
-
     monday = parse_week(week)
     recipient = CareRecipient.objects.get(pk=recipient_pk)
     cards = [card_message(shift) for _day, shifts in rota_week(recipient, monday) for shift in shifts]

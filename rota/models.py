@@ -5,6 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +15,7 @@ from care.kernel.records import AppendOnly
 from care.models import CareRecipient
 
 HOUR = Decimal(3600)
+NOTES_MAX_LENGTH = 2000
 
 
 class ShiftQuerySet(models.QuerySet):
@@ -89,7 +91,8 @@ class Shift(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     needs_cover = models.BooleanField(default=False)
     cover_reason = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    # TextField does not enforce max_length itself: the validator makes full_clean (admin, forms) refuse more.
+    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     location = models.CharField(max_length=200, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     # Optimistic lock: every saved change adds one; a change based on an older number is refused.

@@ -10,8 +10,10 @@ from django.utils import timezone
 from care.kernel.clock import local_midnight, london
 from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
+from competencies.models import Competency
 
-from .models import Shift
+from .models import Offer, Shift
+from .rules import rota_weeks
 
 PENNY = Decimal("0.01")
 REST_HOURS = 11
@@ -27,13 +29,24 @@ def monday_of(day):
     return day - datetime.timedelta(days=day.weekday())
 
 
-def parse_week(value, default=None):
-    """The Monday of the week named by an ISO date in the query string (any day of it will do)."""
+def week_in_view(value):
+    """(monday, outside): the week named by an ISO date in the query string (any day of it will do),
+    brought within the weeks the rota shows (`rota.rules.rota_weeks`); `outside` is then the
+    (first, last) Mondays, for the page to say so, else None. Nonsense means this week."""
     try:
         day = datetime.date.fromisoformat(value or "")
     except ValueError:
-        day = default or timezone.localdate()
-    return monday_of(day)
+        day = timezone.localdate()
+    first, last = rota_weeks()
+    monday = monday_of(day)
+    if first <= monday <= last:
+        return monday, None
+    return min(max(monday, first), last), (first, last)
+
+
+def parse_week(value):
+    """The Monday of the week named in the query string, within the weeks the rota shows."""
+    return week_in_view(value)[0]
 
 
 def local_instant(day, time):
@@ -75,8 +88,6 @@ def my_shifts(user, recipients, now=None):
 
 def offers_waiting_for(user, recipients, now=None):
     """Open offers sent to this PA that nobody has taken yet."""
-    from .models import Offer
-
     waiting = Offer.objects.filter(closed_at__isnull=True, recipients__pa=user).exclude(responses__pa=user)
     return (
         Shift.objects.open(now)
@@ -105,8 +116,6 @@ def eligible_pas(shift):
 
     One query for the circle, one for clashes, one per task on the shift.
     """
-    from competencies.models import Competency
-
     candidates = set(circle_pas(shift.recipient).values_list("pk", flat=True))
     busy = Shift.objects.working().filter(pa__in=candidates).overlapping(shift.start, shift.end)
     candidates -= set(busy.exclude(pk=shift.pk).values_list("pa", flat=True))

@@ -14,9 +14,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+import notifications
 from care.kernel.names import person_name
 from care.permissions import can
 from care.services import record_audit
+from competencies.models import Competency
 
 from . import live, rules, signals
 from .models import Offer, OfferRecipient, OfferResponse, Shift
@@ -31,13 +33,6 @@ class StaleShift(Exception):
     def __init__(self, current):
         super().__init__(STALE_MESSAGE)
         self.current = current
-
-
-def send_sms(**kwargs):
-    # notifications is imported lazily so rota loads even while its app registry is filling.
-    from notifications import send_sms as queue_sms
-
-    return queue_sms(**kwargs)
 
 
 def shift_link(shift):
@@ -56,9 +51,16 @@ def when(shift, start=None, end=None):
 def _lock(shift, expected_version=None):
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the PA.
     locked = Shift.objects.select_for_update(of=("self",)).select_related("recipient", "pa").get(pk=shift.pk)
-    if expected_version not in (None, "") and int(expected_version) != locked.version:
+    if expected_version not in (None, "") and not _same_version(expected_version, locked.version):
         raise StaleShift(locked)
     return locked
+
+
+def _same_version(expected, current):
+    try:
+        return int(expected) == current
+    except (TypeError, ValueError):
+        return False
 
 
 def _lock_pa(pa):
@@ -89,7 +91,7 @@ def _close_open_offer(shift, taken_by=None):
 def _text_pa(shift, pa, body, purpose):
     if pa is None:
         return None
-    return send_sms(
+    return notifications.send_sms(
         user=pa,
         body=f"paworkflow: {body} Details: {shift_link(shift)}",
         purpose=f"rota-{purpose}",
@@ -127,6 +129,7 @@ def _book(shift, pa, actor):
 def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes="", location=""):
     """A new shift: open (draft) without a PA, confirmed through the gate with one."""
     start, end = rules.check_times(start, end)
+    rules.check_text(notes=notes, location=location)
     if kind not in Shift.Kind.values:
         raise ValidationError(f"Unknown kind of shift: {kind!r}.")
     shift = Shift.objects.create(
@@ -143,11 +146,18 @@ def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes
 
 @transaction.atomic
 def update_shift(*, shift, actor, expected_version, start, end, kind, tasks, notes="", location=""):
-    """Change a shift's times, kind, tasks or notes. A booked shift keeps its PA only if they still pass."""
+    """Change a shift's times, kind, tasks or notes. A booked shift keeps its PA only if they still pass.
+
+    The version the change was based on is required: without it the change could silently
+    overwrite a newer one, so it is refused as stale.
+    """
     shift = _lock(shift, expected_version)
+    if expected_version in (None, ""):
+        raise StaleShift(shift)
     if not shift.is_active:
         raise ValidationError(f"This shift is {shift.get_status_display().lower()}; it cannot be changed.")
     start, end = rules.check_times(start, end)
+    rules.check_text(notes=notes, location=location)
     tasks = list(tasks)
     moved = (start, end) != (shift.start, shift.end)
     if shift.kind == Shift.Kind.RESPITE and (moved or kind != shift.kind):
@@ -220,7 +230,7 @@ def offer_shift(*, shift, actor, expected_version=None):
     _close_open_offer(shift)
     offer = _new_offer(shift, actor)
     for pa in pas:
-        message = send_sms(
+        message = notifications.send_sms(
             user=pa,
             body=f"paworkflow: shift available {when(shift)}. Reply YES {offer.code} to take it or NO {offer.code}. "
             f"{shift_link(shift)}",
@@ -331,7 +341,7 @@ def _flag_needs_cover(shifts, *, reason, key, actor=None):
         link = settings.PUBLIC_BASE_URL + reverse("rota:week", args=[recipient.pk]) + "?week=" + \
             timezone.localdate(first.start).isoformat()
         for holder in budget_holders(recipient):
-            send_sms(
+            notifications.send_sms(
                 user=holder,
                 body=f"paworkflow: {count} cover, the first {when(first)}. {link}",
                 purpose="rota-needs-cover",
@@ -358,8 +368,6 @@ def mark_needs_cover(*, shift, actor, reason, expected_version=None):
 @transaction.atomic
 def flag_lapsed_competency(*, competency, reason):
     """A competency stopped being valid: its PA's future shifts needing that task need cover."""
-    from competencies.models import Competency
-
     if not can(competency.pa, "work_shifts", competency.recipient):
         # They left the circle: flag_departed_pa flags all their shifts with one text, not one per competency.
         return []

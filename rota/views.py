@@ -15,11 +15,13 @@ from care.kernel.names import person_name
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
 
 from . import ical, live, services
-from .forms import AnswerForm, AssignForm, CancelForm, NeedsCoverForm, ShiftForm, VersionForm, form_errors
+from .forms import (
+    AnswerForm, AssignForm, CancelForm, NeedsCoverForm, ShiftForm, VersionForm, form_errors, missing_version,
+)
 from .models import CalendarFeed, Offer, OfferRecipient, Shift
 from .queries import (
     budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
-    parse_week, rota_week, shift_cost, week_cost,
+    rota_week, shift_cost, week_cost, week_in_view,
 )
 
 
@@ -43,7 +45,7 @@ def done(request, shift, text):
 @require_GET
 @recipient_permission_required()
 def week(request, recipient):
-    monday = parse_week(request.GET.get("week"))
+    monday, outside = week_in_view(request.GET.get("week"))
     user = request.user
     record_staff_view(request, recipient, "Rota")
     can_budget = can(user, "view_budget", recipient)
@@ -58,6 +60,7 @@ def week(request, recipient):
         "can_manage": can(user, "manage_rota", recipient),
         "needs_cover": needs_cover_count(recipient),
         "seq": live.current_seq(recipient.pk),
+        "outside": outside,
     }
     if can_budget:
         context["week_cost"] = week_cost(recipient, monday)
@@ -127,8 +130,10 @@ def edit_shift(request, shift_pk):
     shift = get_shift_or_404(request.user, shift_pk, "manage_rota")
     initial = ShiftForm.initial_for(shift)
     form = ShiftForm(request.POST or None, recipient=shift.recipient, with_pa=False, initial=initial,
-                     current_tasks=initial["tasks"])
+                     current_tasks=initial["tasks"], editing=True)
     status = 200
+    if request.method == "POST" and missing_version(form):
+        return stale_response(request, shift, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -153,7 +158,8 @@ def stale_response(request, current, form=None):
     """409: someone else saved first. Show their version, and what this person typed if it was a form."""
     current.refresh_from_db()
     initial = ShiftForm.initial_for(current)
-    fresh = ShiftForm(recipient=current.recipient, with_pa=False, initial=initial, current_tasks=initial["tasks"])
+    fresh = ShiftForm(recipient=current.recipient, with_pa=False, initial=initial, current_tasks=initial["tasks"],
+                      editing=True)
     return render(
         request, "rota/stale.html",
         {"shift": current, "recipient": current.recipient, "form": fresh, "message": services.STALE_MESSAGE,
@@ -165,6 +171,8 @@ def stale_response(request, current, form=None):
 def _post_action(request, shift_pk, form_class, action, success, **form_kwargs):
     shift = get_shift_or_404(request.user, shift_pk, "manage_rota")
     form = form_class(request.POST, **{k: v(shift) for k, v in form_kwargs.items()})
+    if missing_version(form):
+        return stale_response(request, shift)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("rota:shift", shift.pk)
@@ -261,6 +269,7 @@ def budget(request, recipient):
         day = datetime.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
         day = timezone.localdate()
+    record_staff_view(request, recipient, "Budget")
     return render(request, "rota/budget.html", {
         "recipient": recipient, "summary": budget_summary(recipient, day),
         "nmw": national_minimum_wage(), "oncost": oncost_percent(),

@@ -49,3 +49,17 @@ def assert_no_invalid_rows(*models, since_pk=0):
 
 def today_plus(days):
     return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def mostly_valid_form_data(field_names, valid, most=3):
+    """A strategy of POST data that is the valid submission with at most `most` fields made
+    hostile: each field's own refusal is reached (and the valid path itself, with none), which
+    `hostile_form_data` over many fields almost never gives."""
+    names = sorted(field_names)
+
+    @st.composite
+    def data(draw):
+        spoiled = draw(st.sets(st.sampled_from(names), max_size=most))
+        return {name: draw(hostile_value) if name in spoiled else valid.get(name, "") for name in names}
+
+    return data()

@@ -16,7 +16,8 @@ class ClaimTaskView(AssignTaskView):
 
 
 class View(flow.View):
-    """A human step restricted to people holding `circle_permission` on the process's person.
+    """A human step restricted to people holding `circle_permission` on the process's person,
+    and, with `OnlyFor(person)`, to the one person the process names.
 
     Viewflow's `can_assign`/`can_execute` gate its views; services and helpers that drive a
     flow without HTTP must call them too (activation transitions do not check permissions).
@@ -25,9 +26,16 @@ class View(flow.View):
     """
 
     circle_permission = None
+    only_for = None
 
     def Allow(self, codename):
         self.circle_permission = codename
+        return self
+
+    def OnlyFor(self, person):
+        """Only `person(activation)` may claim or do this step. `.Assign(...)` alone is not
+        enough: a step given back is open to anyone holding the circle permission."""
+        self.only_for = person
         return self
 
     def can_assign(self, user, task):
@@ -36,14 +44,26 @@ class View(flow.View):
     def can_execute(self, user, task):
         return super().can_execute(user, task) and self._in_circle(user, task)
 
+    def can_unassign(self, user, task):
+        # Only the holder gives a step back: Viewflow would also let flow managers, and nobody
+        # should hand someone else's step to the next person who claims it.
+        return task.owner_id is not None and user is not None and user.is_authenticated and task.owner_id == user.pk
+
     def _in_circle(self, user, task):
         # Claiming and doing a step ask the same question of the same task object, which lives
         # for one request (or one driven step): answer it once.
         checked = task.__dict__.setdefault("_circle_checks", {})
         key = (user.pk, self.circle_permission)
         if key not in checked:
-            checked[key] = self.allowed(user, task)
+            checked[key] = self.allowed(user, task) and self._named(user, task)
         return checked[key]
+
+    def _named(self, user, task):
+        if self.only_for is None:
+            return True
+        # an activation without the flow's lock: only read to ask who the process names
+        person = self.only_for(self.activation_class(task))
+        return person is not None and person.pk == user.pk
 
     def allowed(self, user, task):
         """The permission question itself, asked of the flow's own process: each flow's node answers it."""

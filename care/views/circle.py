@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import invitations, queries
 from ..forms import AddPAForm, EndMembershipForm, InviteForm, apply_service_errors
@@ -21,6 +21,7 @@ from ..services import remove_member
 from ..audit import record_staff_view
 
 
+@require_GET
 @recipient_permission_required()
 def circle_page(request, recipient):
     """Who is in the circle, in which role, since when; who has been invited and what became of it."""

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from .. import queries
 from ..families import create_family
@@ -18,6 +19,7 @@ def _coordinators_only(user):
         raise PermissionDenied("The caseload is for PHB coordinators.")
 
 
+@require_GET
 @login_required
 def caseload(request):
     """The families this coordinator coordinates: search by name or NHS number, 25 a page."""

@@ -1,6 +1,7 @@
 """Home (the people someone is in the circle of, and what needs their attention) and the person's page."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from .. import home
 from ..audit import record_staff_view
@@ -8,6 +9,7 @@ from ..models import Membership
 from ..permissions import can, may_create_family, recipient_permission_required, recipients_for
 
 
+@require_GET
 @login_required
 def home_page(request):
     memberships = (
@@ -30,6 +32,7 @@ def home_page(request):
     )
 
 
+@require_GET
 @recipient_permission_required()
 def recipient_page(request, recipient):
     members = (

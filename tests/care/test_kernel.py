@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
+from care.kernel.names import person_name
 from care.kernel.records import AppendOnlyError
 from care.models import AuditEvent
 from competencies.models import CompetencyEvent, Status
@@ -109,13 +111,14 @@ def test_a_new_row_given_a_stored_rows_id_is_refused_not_written_over(record):
 
 def test_deleting_what_records_hang_off_still_follows_the_schema(family, parent, pa, nurse):
     """The deletion collector goes through the plain base manager: a cascade still removes a
-    competency's history (the benchmarks clear competencies this way) and a deleted user's audit
-    rows keep their summary with no actor."""
+    competency's history (the benchmarks clear competencies this way), and a user with audit
+    rows cannot be deleted at all (deactivate them): the rows keep who acted."""
     event = competency_event(family, parent, pa, nurse)
     leaver = UserFactory()
     audit = AuditEvent.objects.create(actor=leaver, recipient=family, action="test", summary="Written once")
     event.competency.delete()
     assert not CompetencyEvent.objects.filter(pk=event.pk).exists()
-    leaver.delete()
+    with pytest.raises(ProtectedError):
+        leaver.delete()
     audit = AuditEvent.objects.get(pk=audit.pk)
-    assert audit.actor is None and audit.summary == "Written once"
+    assert audit.actor == leaver and audit.actor_name == person_name(leaver) and audit.summary == "Written once"

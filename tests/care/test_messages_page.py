@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from notifications.models import Status
+from notifications.models import Message, Status
 from tests.notifications.factories import MessageFactory
 
 
@@ -90,3 +90,29 @@ def test_the_list_costs_the_same_queries_for_one_text_or_a_page_of_them(
     # their people joined in (select_related): 9, at 1 row as at 25.
     with django_assert_max_num_queries(9):
         assert client.get(url(family)).status_code == 200
+
+
+def test_no_live_link_can_be_taken_from_the_texts_page(client, family, parent, pa):
+    """The budget holder must not be able to copy the ward contact's review link (or a pending
+    invitation's) from the texts page and answer as the ward: the page shows no link at all."""
+    import re
+
+    from care import invitations
+    from care.models import Role
+    from tests.workflows.agreement_steps import link_token, start, start_data, ward_link_url
+
+    ward_mobile = "+447700900555"
+    assert start(client, parent, family, start_data(pas=[pa], mobile=ward_mobile)).status_code == 302
+    invitations.invite(recipient=family, actor=parent, role=Role.CARER, first_name="Lee", mobile="+447700900444")
+    ward_token = link_token(ward_mobile)
+    invitation_body = Message.objects.get(purpose="invitation").body
+    invitation_token = re.search(r"/join/([\w-]+)/", invitation_body).group(1)
+
+    client.force_login(parent)
+    page = client.get(url(family)).content.decode()
+    assert "please review PA-in-hospital agreement" in page and "invited you" in page  # the texts are listed
+    assert ward_token not in page and invitation_token not in page
+    assert "/join/" not in page and "/ward/" not in page
+
+    client.logout()
+    assert client.get(ward_link_url(ward_token)).status_code == 200  # the ward's own link still works

@@ -3,12 +3,14 @@
 Dates are in March of `YEAR`, a future year (see factories.py), unless a test is about a named
 day, so the rules that refuse booking a finished shift never interfere by accident.
 """
+from paworkflow import settings as project_settings
 import datetime
 
 import pytest
 
 from care.models import Role
 from notifications.backends import locmem
+from rota import rules
 from tests.factories import member
 
 from .factories import YEAR, at, task
@@ -19,6 +21,15 @@ def _empty_outbox():
     locmem.clear()
     yield
     locmem.clear()
+
+
+@pytest.fixture(autouse=True)
+def _planning_reaches_the_test_year(settings):
+    """YEAR may be up to a decade ahead (the next year whose 1 March is a Monday), further than a
+    family may plan (settings.ROTA_SHIFTS_AHEAD_DAYS): widen the horizon to reach it. Tests of the
+    window itself put the real one back (tests/rota/test_date_windows.py)."""
+    reach = (datetime.date(YEAR + 1, 1, 1) - datetime.date.today()).days
+    settings.ROTA_SHIFTS_AHEAD_DAYS = max(reach, project_settings.ROTA_SHIFTS_AHEAD_DAYS)
 
 
 @pytest.fixture

@@ -110,12 +110,13 @@ def test_shift_actions_refuse_get(client, family, parent, action, monday):
 def test_shift_actions_need_the_right_in_the_circle(client, family, parent, pa, other_parent, action, monday):
     shift = ShiftFactory(recipient=family, start=at(monday, 9), end=at(monday, 12))
     url = reverse(f"rota:{action}", args=[shift.pk])
+    data = {"reason": "x", "pa": pa.pk, "version": shift.version}
     client.force_login(other_parent)
-    assert client.post(url, {"reason": "x", "pa": pa.pk}).status_code == 404
+    assert client.post(url, data).status_code == 404
     client.force_login(pa)
-    assert client.post(url, {"reason": "x", "pa": pa.pk}).status_code == 403
+    assert client.post(url, data).status_code == 403
     client.force_login(parent)
-    assert client.post(url, {"reason": "Not needed", "pa": pa.pk}).status_code == 302
+    assert client.post(url, {**data, "reason": "Not needed"}).status_code == 302
 
 
 def test_cancelling_on_the_page(client, family, parent, pa, monday):

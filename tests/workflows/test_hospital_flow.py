@@ -72,7 +72,9 @@ def test_family_starts_ward_amends_family_confirms_budget_holder_funds_and_disch
         assert f"{timezone.localtime(shift.start):%H:%M}-{timezone.localtime(shift.end):%H:%M}" == "09:00-17:00"
         assert list(shift.tasks.all()) == []  # the ward keeps both tasks
     arrival = Message.objects.get(user=pa, purpose="hospital-active")
-    assert "Ward 7" in arrival.body and "nurse in charge" in arrival.body
+    # the hours and the link; where to go and who to report to are behind the link, not in the text
+    assert "09:00-17:00" in arrival.body and detail_url(agreement) in arrival.body
+    assert "Ward 7" not in arrival.body and "nurse in charge" not in arrival.body
     assert "suction" not in arrival.body.lower() and "trache" not in arrival.body.lower()
 
     # the PA sees it on their phone

@@ -1,6 +1,7 @@
 """Read-only admin for delegations: every row is written by the flow's steps, never edited."""
 from django.contrib import admin
 
+from care.audit import StaffViewsAudited
 from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import DelegationAgreement, DelegationProcess, DelegationRiskAssessment
@@ -17,7 +18,7 @@ class AgreementInline(ReadOnlyInline):
 
 
 @admin.register(DelegationProcess)
-class DelegationProcessAdmin(ReadOnlyAdmin):
+class DelegationProcessAdmin(StaffViewsAudited, ReadOnlyAdmin):
     list_display = ["pk", "healthcare_task", "pa", "recipient", "status", "outcome", "created"]
     list_filter = ["status", "outcome"]
     list_select_related = ["healthcare_task", "pa", "recipient"]

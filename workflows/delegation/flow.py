@@ -70,6 +70,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
         DelegationView(steps.AcceptView.as_view())
         .Annotation(title="The PA accepts the delegation")
         .Assign(services.named_pa)
+        .OnlyFor(services.named_pa)
         .Allow("work_shifts")
         .Next(this.check_acceptance)
     )

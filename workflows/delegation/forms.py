@@ -8,7 +8,7 @@ from competencies.forms import AssessmentForm, TrainingForm  # noqa: F401  (the 
 from competencies.models import HealthcareTask
 
 from . import permissions
-from .models import DelegationRiskAssessment
+from .models import ASSESSMENT_LENGTH, REASON_LENGTH, DelegationRiskAssessment
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -30,7 +30,8 @@ class RequestForm(forms.Form):
     recipient = forms.ModelChoiceField(queryset=None, label="For")
     pa = PAChoiceField(queryset=None, label="Personal assistant")
     healthcare_task = TaskChoiceField(queryset=HealthcareTask.objects.order_by("category", "name"), label="Task")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why this task, by this PA?")
+    reason = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                             label="Why this task, by this PA?")
 
     def __init__(self, *args, user, recipient=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,8 +45,9 @@ class RequestForm(forms.Form):
 
 
 class RiskAssessmentForm(forms.Form):
-    hazards = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Hazards for this person")
-    controls = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    hazards = forms.CharField(max_length=ASSESSMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+                              label="Hazards for this person")
+    controls = forms.CharField(required=False, max_length=ASSESSMENT_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
                                label="Controls (care plan, equipment, escalation)")
     decision = forms.ChoiceField(choices=DelegationRiskAssessment.Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
@@ -63,14 +65,14 @@ class AgreementForm(forms.Form):
 
 class SignOffForm(forms.Form):
     confirm = forms.BooleanField(label="I have observed this PA, judge them competent for this person, and sign off")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(required=False, max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reason = forms.CharField(required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                              label="Reason (required to revoke)")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(required=False, max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

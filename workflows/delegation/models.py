@@ -4,11 +4,17 @@ Training, assessments and sign-offs belong to the competency (competencies.model
 records here are the steps before training starts. All of them are append-only.
 """
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from viewflow.workflow.models import Process
 
 from care.kernel.records import AppendOnly
+
+# Free text has a length: a reason is a paragraph, a risk assessment's hazards or controls a page.
+# TextField's max_length only reaches the form, so the validator says it to full_clean too.
+REASON_LENGTH = 2000
+ASSESSMENT_LENGTH = 4000
 
 
 class DelegationOutcome(models.TextChoices):
@@ -30,7 +36,8 @@ class DelegationProcess(Process):
     # not `task`: viewflow's Process already answers to `task` (its Task rows)
     healthcare_task = models.ForeignKey("competencies.HealthcareTask", on_delete=models.PROTECT, related_name="delegations")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(help_text="Why this task should be delegated to this PA")
+    reason = models.TextField(max_length=REASON_LENGTH, validators=[MaxLengthValidator(REASON_LENGTH)],
+                              help_text="Why this task should be delegated to this PA")
     competency = models.ForeignKey(
         "competencies.Competency", null=True, blank=True, on_delete=models.PROTECT, related_name="delegations"
     )
@@ -59,8 +66,11 @@ class DelegationRiskAssessment(AppendOnly):
     process = models.ForeignKey(DelegationProcess, on_delete=models.CASCADE, related_name="risk_assessments")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)
-    hazards = models.TextField(help_text="What could go wrong for this person")
-    controls = models.TextField(blank=True, help_text="What keeps it safe: care plan, equipment, escalation")
+    hazards = models.TextField(max_length=ASSESSMENT_LENGTH, validators=[MaxLengthValidator(ASSESSMENT_LENGTH)],
+                               help_text="What could go wrong for this person")
+    controls = models.TextField(blank=True, max_length=ASSESSMENT_LENGTH,
+                                validators=[MaxLengthValidator(ASSESSMENT_LENGTH)],
+                                help_text="What keeps it safe: care plan, equipment, escalation")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     reason = models.CharField(max_length=300, blank=True, help_text="Shown to the person who asked")
 

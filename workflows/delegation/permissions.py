@@ -42,16 +42,17 @@ def may_request_anywhere(user):
 def step_filter(user, nodes):
     """Q over viewflow Tasks: open steps of these nodes this user may take or has taken on.
 
-    Mirrors View.can_assign/can_execute: the step's circle permission on the person, and
-    the task either unclaimed or claimed by this user (a named-PA step is always claimed).
+    Mirrors View.can_assign/can_execute: the step's circle permission on the person, the
+    task either unclaimed or claimed by this user, and a step `OnlyFor` someone (the flow's
+    one such step is the named PA's acceptance) only for the process's PA.
     """
-    by_codename = {}
+    by_rule = {}
     for node in nodes:
-        by_codename.setdefault(node.circle_permission, []).append(node)
+        by_rule.setdefault((node.circle_permission, node.only_for is not None), []).append(node)
     allowed = Q(pk__in=[])
-    for codename, same in by_codename.items():
-        allowed |= Q(
-            flow_task__in=same,
-            process__delegationprocess__recipient__in=recipients_for(user, codename),
-        )
+    for (codename, named), same in by_rule.items():
+        rule = Q(flow_task__in=same, process__delegationprocess__recipient__in=recipients_for(user, codename))
+        if named:
+            rule &= Q(process__delegationprocess__pa=user)
+        allowed |= rule
     return allowed & (Q(owner__isnull=True) | Q(owner=user))

@@ -171,8 +171,11 @@ def assess_risk(*, activation, actor, decision, hazards, controls="", reason="")
 
 @transaction.atomic
 def agree(*, activation, actor, party, agreed, notes=""):
-    """One party's answer in the three-way agreement, with who and when."""
+    """One party's answer in the three-way agreement, with who and when. The PA's part is the
+    named PA's alone (the step checks it too; this is the last line for any other way in)."""
     process = activation.process
+    if party == DelegationAgreement.Party.PA and actor.pk != process.pa_id:
+        raise PermissionDenied("Only the PA this delegation names can accept it.")
     DelegationAgreement.objects.create(process=process, party=party, given_by=actor, agreed=agreed, notes=notes)
     label = DelegationAgreement.Party(party).label
     if not agreed:

@@ -10,6 +10,7 @@ from .models import DelegationProcess
 class DelegationViewset(GuardedFlowViewset):
     process_model = DelegationProcess
     process_name = "delegation"
+    record_name = "Delegation"
     may_view = staticmethod(permissions.may_view)
 
     index_path = path("", views.inbox, name="index")

@@ -3,11 +3,12 @@ own form is a step view (steps.py), mounted through the flow."""
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from care.audit import record_staff_view
-from care.permissions import get_recipient_or_404
+from care.permissions import get_recipient_or_404, may_read_pa_record
 
 from . import permissions, queries
 from .models import DelegationProcess
@@ -22,6 +23,7 @@ def may_take(user, task):
 
 
 @login_required
+@require_safe
 def process_detail(request, process_pk):
     """Status and history of one delegation, for everyone in the person's circle (checked by the URL guard)."""
     process = get_object_or_404(
@@ -43,10 +45,13 @@ def process_detail(request, process_pk):
         "waiting": [t for t in tasks if t.status == STATUS.SCHEDULED],
         "risk_assessments": process.risk_assessments.select_related("assessor"),
         "agreements": process.agreements.select_related("given_by"),
+        # the whole circle sees the competency's status; its detailed record opens for fewer people
+        "may_open_record": may_read_pa_record(request.user, process.recipient, process.pa),
     })
 
 
 @login_required
+@require_safe
 def delegation_list(request, recipient_pk):
     recipient = get_recipient_or_404(request.user, recipient_pk)
     record_staff_view(request, recipient, "Delegations")
@@ -59,6 +64,7 @@ def delegation_list(request, recipient_pk):
 
 
 @login_required
+@require_safe
 def inbox(request):
     tasks = [(task, step_url(task)) for task in queries.inbox(request.user)]
     return render(request, "workflows/delegation/inbox.html", {"tasks": tasks})

@@ -1,6 +1,7 @@
 """Read-only admin for hospital agreements: every row is written by the flow and its services."""
 from django.contrib import admin
 
+from care.audit import StaffViewsAudited
 from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, WardLink, WardReview
@@ -34,7 +35,7 @@ class LinkInline(ReadOnlyInline):
 
 
 @admin.register(HospitalAgreement)
-class HospitalAgreementAdmin(ReadOnlyAdmin):
+class HospitalAgreementAdmin(StaffViewsAudited, ReadOnlyAdmin):
     list_display = ["pk", "recipient", "hospital", "ward", "state", "admission_date", "expected_discharge"]
     list_filter = ["state"]
     list_select_related = ["recipient"]

@@ -7,7 +7,8 @@ from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.validators import validate_mobile
 
-from .models import Support, WardReview
+from . import services
+from .models import CONTACTS_LENGTH, NOTES_LENGTH, Support, WardReview
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 ALLOW_KEEP = [("keep", "The ward keeps it"), ("allow", "The PA may do it on the ward")]
@@ -52,7 +53,8 @@ class StartForm(forms.Form):
     pas = PeopleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label="PAs who will support them")
     support = forms.MultipleChoiceField(choices=Support.choices, required=False, widget=forms.CheckboxSelectMultiple,
                                         label="What the PAs will do")
-    support_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Anything else")
+    support_notes = forms.CharField(required=False, max_length=NOTES_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                                    label="Anything else")
 
     def __init__(self, *args, recipient, competencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +65,14 @@ class StartForm(forms.Form):
             self.fields[f"allow_{competency.pk}"] = forms.BooleanField(
                 required=False, label=f"Ask the ward to let {person_name(competency.pa)} "
                                       f"do {competency.task.name}")
+
+    def clean(self):
+        data = super().clean()
+        # the service's own rule, shown against its field; the service asks it again
+        for field, message in services.stay_date_errors(data.get("admission_date"),
+                                                        data.get("expected_discharge")).items():
+            self.add_error(field, message)
+        return data
 
     def task_fields(self):
         return [self[f"allow_{c.pk}"] for c in self.competencies]
@@ -85,9 +95,10 @@ class ReviewForm(forms.Form):
     report_to = forms.CharField(max_length=120, required=False, label="On arrival the PA reports to")
     present_from = forms.TimeField(required=False, widget=TimeInput, label="PA present from")
     present_until = forms.TimeField(required=False, widget=TimeInput, label="PA present until")
-    infection_control = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    infection_control = forms.CharField(required=False, max_length=NOTES_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
     id_badge = forms.CharField(max_length=200, required=False, label="ID and badge")
-    escalation_contacts = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    escalation_contacts = forms.CharField(required=False, max_length=CONTACTS_LENGTH,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
     decision = forms.ChoiceField(choices=WardReview.Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              label="Reason (required to decline; the family sees it)")

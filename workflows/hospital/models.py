@@ -8,6 +8,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,14 @@ from viewflow.workflow.models import Process
 
 from care.kernel.records import AppendOnly
 from care.validators import validate_mobile
+
+# Free text has a length (TextField's max_length only reaches the form; the validator tells full_clean).
+NOTES_LENGTH = 2000
+CONTACTS_LENGTH = 1000
+
+
+def text_field(length, **kwargs):
+    return models.TextField(blank=True, max_length=length, validators=[MaxLengthValidator(length)], **kwargs)
 
 
 class Support(models.TextChoices):
@@ -58,16 +67,17 @@ class HospitalAgreement(Process):
     admission_date = models.DateField()
     expected_discharge = models.DateField()
     pas = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="hospital_agreements_as_pa", verbose_name="PAs")
-    support = models.JSONField(default=list, help_text="Codes from the standard list (Support)")
-    support_notes = models.TextField(blank=True)
+    # empty when the family described the support in words instead
+    support = models.JSONField(default=list, blank=True, help_text="Codes from the standard list (Support)")
+    support_notes = text_field(NOTES_LENGTH)
 
     # The ward's conditions.
     report_to = models.CharField(max_length=120, blank=True, help_text="Who the PA reports to on arrival")
-    infection_control = models.TextField(blank=True)
+    infection_control = text_field(NOTES_LENGTH)
     id_badge = models.CharField(max_length=200, blank=True, help_text="ID and badge the PA must carry")
     present_from = models.TimeField(null=True, blank=True)
     present_until = models.TimeField(null=True, blank=True)
-    escalation_contacts = models.TextField(blank=True)
+    escalation_contacts = text_field(CONTACTS_LENGTH)
 
     # The employer's confirmation.
     funded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -147,7 +157,8 @@ class WardReview(AppendOnly):
     reviewer_role = models.CharField(max_length=120, blank=True)
     via_link = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
-    changes = models.JSONField(default=list, help_text="What the ward changed, in words")
+    # empty when the ward accepted the family's proposal as it was
+    changes = models.JSONField(default=list, blank=True, help_text="What the ward changed, in words")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

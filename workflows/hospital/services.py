@@ -60,6 +60,34 @@ def handled_by(activation, user=None):
 
 # Start: the family asks for an agreement.
 
+# What a stay's dates may mean: an admission recorded up to a year late or booked up to four
+# months ahead, and an expected discharge within a year of it (a longer stay is a new agreement,
+# and the rota plans four weeks at a time). Anything further is a typing slip, and used to
+# overflow the date arithmetic of the funding step, leaving the agreement stuck open.
+ADMITTED_UP_TO = datetime.timedelta(days=365)
+ADMITTED_AHEAD_UP_TO = datetime.timedelta(days=120)
+LONGEST_STAY = datetime.timedelta(days=365)
+# Employer's liability policies run for a year, a few at most.
+INSURANCE_UP_TO = datetime.timedelta(days=5 * 366)
+
+
+def stay_date_errors(admission_date, expected_discharge, today=None):
+    """field -> message for stay dates outside their windows (the start form shows them by field)."""
+    today = today or timezone.localdate()
+    errors = {}
+    if admission_date is not None and not (
+            today - ADMITTED_UP_TO <= admission_date <= today + ADMITTED_AHEAD_UP_TO):
+        errors["admission_date"] = ("The admission must be within a year before today or within four months "
+                                    "after today.")
+    elif admission_date is not None and expected_discharge is not None:
+        if expected_discharge < admission_date:
+            errors["expected_discharge"] = "The expected discharge cannot be before the admission."
+        elif expected_discharge - admission_date > LONGEST_STAY:
+            errors["expected_discharge"] = ("The expected discharge must be within a year of the admission: "
+                                            "for a longer stay, start a new agreement later.")
+    return errors
+
+
 def _check_terms(*, recipient, ward_manager, ward_contact_mobile, ward_contact_email, admission_date,
                  expected_discharge, pas, support, support_notes):
     errors = []
@@ -69,8 +97,9 @@ def _check_terms(*, recipient, ward_manager, ward_contact_mobile, ward_contact_e
     if ward_manager is None and not (ward_contact_mobile or ward_contact_email):
         errors.append("Give the ward contact's mobile or email (they get the link to review it), "
                       "or choose a ward manager from the circle.")
-    if admission_date and expected_discharge and expected_discharge < admission_date:
-        errors.append("The expected discharge cannot be before the admission.")
+    if admission_date is None or expected_discharge is None:
+        errors.append("Give the admission date and the expected discharge.")
+    errors += list(stay_date_errors(admission_date, expected_discharge).values())
     if not pas:
         errors.append("Choose at least one PA.")
     in_circle = set(Membership.objects.active().filter(recipient=recipient, role=Role.PA).values_list("user", flat=True))
@@ -231,6 +260,8 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
         errors.append("Give the insurer, the policy number and the date the policy expires.")
     elif insurance_expires < timezone.localdate():
         errors.append("The insurance has already expired: renew it before the PAs go to the ward.")
+    elif insurance_expires > timezone.localdate() + INSURANCE_UP_TO:
+        errors.append("Give the date the policy really expires: it must be within five years.")
     pas = {pa.pk: pa for pa in agreement.pas.all()}
     days = set(queries.plan_days(agreement))
     if any(day not in days or (pa is not None and pa.pk not in pas) for day, pa in plan.items()):
@@ -317,9 +348,12 @@ def discharge(*, agreement, actor, discharged_on=None, now=None):
     agreement = _in_force_locked(agreement)
     if agreement.state not in IN_FORCE:
         raise ValidationError("This agreement is not in force.")
-    discharged_on = discharged_on or timezone.localdate(now)
+    today = timezone.localdate(now)
+    discharged_on = discharged_on or today
     if discharged_on < agreement.admission_date:
         raise ValidationError("The discharge cannot be before the admission.")
+    if discharged_on > today:
+        raise ValidationError("The discharge date cannot be in the future: record it on the day.")
     told = set()
     for link in agreement.hospital_shifts.select_related("shift").filter(shift__start__gt=now).order_by("shift__start"):
         if link.shift.is_active:
@@ -344,6 +378,8 @@ def change_expected_discharge(*, agreement, actor, expected_discharge):
         raise ValidationError("This agreement is not in force.")
     if expected_discharge is None or expected_discharge < max(agreement.admission_date, timezone.localdate()):
         raise ValidationError("The new expected discharge must be today or later.")
+    if expected_discharge - agreement.admission_date > LONGEST_STAY:
+        raise ValidationError("The new expected discharge must be within a year of the admission.")
     old = agreement.expected_discharge
     agreement.expected_discharge = expected_discharge
     agreement.save(update_fields=["expected_discharge"])

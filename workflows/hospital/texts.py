@@ -1,28 +1,20 @@
-"""The texts (and the one email) a hospital agreement sends: a reference, the ward and a link,
-never a diagnosis or a task. The ward's own words (ward name, who to report to) go in only when
-they pass the SMS clinical-word check; otherwise the text falls back to the reference and link.
+"""The texts (and the one email) a hospital agreement sends: fixed templates holding only the
+agreement's reference, dates and hours, and a link to its page, which is behind a login and
+carries the details. Nothing anyone typed goes in — not the hospital, the ward, who to report
+to, notes or reasons — because a ward's name or a nurse's role can say what the person has
+("Oncology Ward 7"), and a text sits on a lock screen.
 """
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications import send_sms
-from notifications.sms import validate_body
 
 
 def page_link(agreement):
     return settings.PUBLIC_BASE_URL + reverse("workflows:hospital:process_detail", args=[agreement.pk])
-
-
-def _safe(body, fallback):
-    try:
-        validate_body(body)
-    except ValidationError:
-        return fallback
-    return body
 
 
 def to_user(agreement, user, key, body):
@@ -46,11 +38,10 @@ def ward_answered(agreement):
 
 
 def arrival(agreement):
-    base = f"paworkflow: hospital agreement {agreement.reference} is in place."
-    hours = f" {agreement.present_from:%H:%M}-{agreement.present_until:%H:%M}." if agreement.present_from else ""
-    full = (f"{base} Go to {agreement.ward}, {agreement.hospital}; on arrival report to {agreement.report_to} "
-            f"and wear your ID badge.{hours} Your shifts are on your rota: {page_link(agreement)}")
-    return _safe(full, f"{base} Where to go and who to report to: {page_link(agreement)}")
+    hours = (f" Your hours on the ward: {agreement.present_from:%H:%M}-{agreement.present_until:%H:%M}."
+             if agreement.present_from and agreement.present_until else "")
+    return (f"paworkflow: hospital agreement {agreement.reference} is in place.{hours} Wear your ID badge. "
+            f"Where to go and who to report to, and your shifts: {page_link(agreement)}")
 
 
 def suspended(agreement):
@@ -67,16 +58,23 @@ def ended(agreement):
 
 
 def discharge_due(agreement):
-    return (f"paworkflow: the expected discharge date of hospital agreement {agreement.reference} has passed. "
-            f"Record the discharge or a new date: {page_link(agreement)}")
+    return (f"paworkflow: the expected discharge date ({agreement.expected_discharge:%d %b}) of hospital agreement "
+            f"{agreement.reference} has passed. Record the discharge or a new date: {page_link(agreement)}")
+
+
+# Every body built from an agreement alone (the ward's link has its own, below).
+BODIES = (review_waiting, ward_answered, arrival, suspended, resumed, ended, discharge_due)
+
+
+def ward_link_body(agreement, link, url):
+    until = timezone.localtime(link.expires_at)
+    return (f"paworkflow: please review PA-in-hospital agreement {agreement.reference}. "
+            f"This link works once, until {until:%d %b %H:%M}: {url}")
 
 
 def link_to_ward(agreement, link, url):
     """The review link goes by text when the contact gave a mobile, otherwise by email after commit."""
-    until = timezone.localtime(link.expires_at)
-    tail = f"This link works once, until {until:%d %b %H:%M}: {url}"
-    body = _safe(f"paworkflow: please review PA-in-hospital agreement {agreement.reference} for {agreement.ward}. {tail}",
-                 f"paworkflow: please review PA-in-hospital agreement {agreement.reference}. {tail}")
+    body = ward_link_body(agreement, link, url)
     if agreement.ward_contact_mobile:
         return send_sms(number=agreement.ward_contact_mobile, body=body, purpose="hospital-link",
                         idempotency_key=f"hospital-{agreement.pk}-link-{link.pk}", recipient=agreement.recipient)

@@ -13,6 +13,7 @@ class HospitalViewset(GuardedFlowViewset):
     app_name = "hospital"
     process_model = HospitalAgreement
     process_name = "agreement"
+    record_name = "Hospital agreement"
     may_view = staticmethod(permissions.may_view)
 
     index_path = path("", views.mine, name="index")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from viewflow.workflow.status import STATUS
 
 from care.audit import record_staff_view
@@ -42,6 +42,7 @@ def _open_steps(user, agreement):
 
 
 @login_required
+@require_safe
 def agreement_detail(request, process_pk):
     agreement = _visible_agreement(request.user, process_pk)
     record_staff_view(request, agreement.recipient, f"Hospital agreement {agreement.reference}")
@@ -70,6 +71,7 @@ def _signature(agreement):
 
 
 @login_required
+@require_safe
 def print_agreement(request, agreement_pk):
     agreement = _visible_agreement(request.user, agreement_pk)
     signed = _signature(agreement)
@@ -200,6 +202,7 @@ def new_link(request, agreement_pk):
 
 
 @login_required
+@require_safe
 def agreement_list(request, recipient_pk):
     recipient = get_recipient_or_404(request.user, recipient_pk)
     record_staff_view(request, recipient, "Hospital agreements")
@@ -210,6 +213,7 @@ def agreement_list(request, recipient_pk):
 
 
 @login_required
+@require_safe
 def mine(request):
     """A PA's agreements (what to do on the ward, on their phone) and a ward manager's."""
     return render(request, "workflows/hospital/mine.html", {
