@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Signing in"
 
     def ready(self):
-        from . import sessions  # noqa: F401  notes the time of each sign-in in its session
+        from . import sessions, tasks  # noqa: F401  sign-in times in the session; the recovery task

@@ -8,6 +8,7 @@ and a background task finds the account, makes the code and writes the text afte
 import datetime
 import secrets
 
+from celery import current_app
 from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.db.models import F
@@ -15,9 +16,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 import notifications
-from care.models import RecoveryCode
 from care.kernel.names import person_name
+from care.models import RecoveryCode
 from care.services import record_audit
+
+SEND_RECOVERY_CODE_TASK = "accounts.send_recovery_code"
 
 
 def _hash(user_id, code):
@@ -36,8 +39,8 @@ def _account_at(mobile):
 def request_recovery_code(*, mobile):
     """Queue `send_recovery_code` for after commit. The request does this and nothing else, known
     number or not, so its queries, its calls and its time say nothing about accounts."""
-    from .tasks import send_recovery_code as task
-
+    # By its registered name (accounts/tasks.py imports this module, never the other way round).
+    task = current_app.tasks[SEND_RECOVERY_CODE_TASK]
     transaction.on_commit(lambda: task.delay(mobile=mobile))
 
 

@@ -18,27 +18,11 @@ import time
 import types
 import uuid
 
+from bench.setup import configure_django
+
 HUMAN_STEPS = 6
 PAS_PER_FAMILY = 5
 
-
-def configure_django(workdir):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="paworkflow.settings",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        CELERY_TASK_ALWAYS_EAGER="1",
-        SMS_BACKEND="locmem",
-        PUBLIC_BASE_URL="https://bench.invalid",
-        SECRET_KEY="bench-only-" + uuid.uuid4().hex,
-        LOG_LEVEL="ERROR",
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def never_served(request, **kwargs):
@@ -198,7 +182,8 @@ def run_shaped(ShapedFlow, user):
 def main():
     total = int(os.environ.get("BENCH_DELEGATIONS", "500"))
     with tempfile.TemporaryDirectory() as workdir:
-        configure_django(workdir)
+        configure_django(workdir, CELERY_TASK_ALWAYS_EAGER="1", SMS_BACKEND="locmem",
+                         PUBLIC_BASE_URL="https://bench.invalid")
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
         from viewflow.workflow.status import PROCESS

@@ -16,28 +16,11 @@ import tempfile
 import time
 import uuid
 
+from bench.setup import configure_django
+
 TASKS_PER_PAIR = 16  # every delegable task of the catalogue
 PAS_PER_PERSON = 25
 
-
-def configure_django(workdir, name):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="paworkflow.settings",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/{name}.sqlite3"),
-        CELERY_TASK_ALWAYS_EAGER="0",
-        CELERY_BROKER_URL="memory://",
-        SMS_BACKEND="locmem",
-        PUBLIC_BASE_URL="https://bench.invalid",
-        SECRET_KEY="bench-only-" + uuid.uuid4().hex,
-        LOG_LEVEL="ERROR",
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def populate(total, due, now):
@@ -113,7 +96,8 @@ def main():
     total = int(os.environ.get("BENCH_COMPETENCIES", "200000"))
     due = int(os.environ.get("BENCH_DUE", "50"))
     with tempfile.TemporaryDirectory() as workdir:
-        configure_django(workdir, "sweep")
+        configure_django(workdir, "sweep", CELERY_TASK_ALWAYS_EAGER="0", CELERY_BROKER_URL="memory://",
+                         SMS_BACKEND="locmem", PUBLIC_BASE_URL="https://bench.invalid")
         from django.db import connection
         from django.utils import timezone
 

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.setup import migrate
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "paworkflow_bench_rota"
 # Recipient ids start high so the bench's groups ("rota.<pk>") never meet a test's on a shared Redis:
@@ -287,12 +289,7 @@ def main():
            "paworkflow.settings", "CELERY_TASK_ALWAYS_EAGER": "1", "SMS_BACKEND": "locmem", "DB_CONN_MAX_AGE": "60",
            "LOG_LEVEL": "WARNING"}
     os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    migrate()
     plan = arrange(rota_count, clients)
     rotas = sorted({spec["rota"] for spec in plan})
 

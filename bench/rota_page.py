@@ -26,6 +26,8 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+from bench.setup import configure_django
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1, 100, 1000)
 PAS = 10
@@ -34,24 +36,6 @@ PAS = 10
 def setting(name, default):
     return type(default)(os.environ.get(name, default))
 
-
-def configure_django(workdir):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="paworkflow.settings",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        CELERY_TASK_ALWAYS_EAGER="1",
-        SMS_BACKEND="locmem",
-        SECRET_KEY="bench-only-" + uuid.uuid4().hex,
-        LOG_LEVEL="ERROR",
-    )
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("PUBLIC_BASE_URL", None)  # https would turn on the SSL redirect
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # --- Server time and queries at 1, 100 and 1,000 shifts -----------------------------------------
@@ -220,7 +204,8 @@ def main():
     seconds = setting("BENCH_ROTA_PAGE_SECONDS", 10)
     result = {}
     with tempfile.TemporaryDirectory() as workdir:
-        configure_django(workdir)
+        # no PUBLIC_BASE_URL: https would turn on the SSL redirect
+        configure_django(workdir, CELERY_TASK_ALWAYS_EAGER="1", SMS_BACKEND="locmem", PUBLIC_BASE_URL=None)
         from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone

@@ -23,6 +23,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+from bench.setup import configure_django
+
 FAULTS = {429: 0.05, 500: 0.05}
 RETRY_BASE_SECONDS = 0.5  # production waits 10 s; the shape of the retries is the same
 
@@ -110,28 +112,6 @@ def fetch_stats(port):
 # --- The benchmark ---------------------------------------------------------------------------------
 
 
-def configure_django(workdir):
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="paworkflow.settings",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        CELERY_TASK_ALWAYS_EAGER="0",
-        CELERY_BROKER_URL="memory://",
-        SMS_BACKEND="twilio",
-        TWILIO_ACCOUNT_SID="AC" + "0" * 32,
-        TWILIO_AUTH_TOKEN="bench-token",
-        TWILIO_MESSAGING_SERVICE_SID="MG" + "0" * 32,
-        PUBLIC_BASE_URL="https://bench.invalid",
-        SECRET_KEY="bench-only-" + uuid.uuid4().hex,
-        LOG_LEVEL="ERROR",
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
 
 def main():
     total = int(os.environ.get("BENCH_SMS_MESSAGES", "5000"))
@@ -145,7 +125,9 @@ def main():
     # tmpfs when there is one: the figure is about the dispatch path, not the disk's fsync.
     workdir = tempfile.mkdtemp(prefix="bench-sms-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     try:
-        configure_django(workdir)
+        configure_django(workdir, CELERY_TASK_ALWAYS_EAGER="0", CELERY_BROKER_URL="memory://", SMS_BACKEND="twilio",
+                         TWILIO_ACCOUNT_SID="AC" + "0" * 32, TWILIO_AUTH_TOKEN="bench-token",
+                         TWILIO_MESSAGING_SERVICE_SID="MG" + "0" * 32, PUBLIC_BASE_URL="https://bench.invalid")
         return run(total=total, rate=rate, workers=workers, port=port)
     finally:
         server.terminate()
