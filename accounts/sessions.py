@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from care.models import Membership, Role
+from care.permissions import works_with_families
 
 SIGNED_IN_AT = "accounts.signed_in_at"
 SECOND_FACTOR_AT = "accounts.second_factor_at"
@@ -22,24 +22,10 @@ LAST_SEEN = "accounts.last_seen"
 IDLE_LIMITED = "accounts.idle_limited"
 # Touching the session on every request would write it on every request.
 TOUCH_EVERY_SECONDS = 60
-STAFF_ROLES = (Role.CLINICIAN, Role.COORDINATOR, Role.WARD_MANAGER)
 
 
 def _now():
     return timezone.now().timestamp()
-
-
-def holds_role(user, roles):
-    """True if `user` holds any of `roles` in an active membership (one query, cached on the user)."""
-    held = getattr(user, "_accounts_roles", None)
-    if held is None:
-        held = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
-        user._accounts_roles = held
-    return bool(held.intersection(roles))
-
-
-def idle_limited(user):
-    return bool(user.is_staff or holds_role(user, STAFF_ROLES))
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.sessions.signed_in")
@@ -49,7 +35,7 @@ def signed_in(sender, request, user, **kwargs):
     now = _now()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
-    request.session[IDLE_LIMITED] = idle_limited(user)
+    request.session[IDLE_LIMITED] = works_with_families(user)
 
 
 def second_factor_entered(request):

@@ -101,4 +101,4 @@ admin.site.unregister(get_user_model())
 
 @admin.register(get_user_model())
 class KeptUserAdmin(NoDeleteMixin, UserAdmin):
-    pass
+    """Django's user admin without delete: deactivate a user, so their records keep who acted."""

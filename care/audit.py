@@ -4,10 +4,8 @@ coordinator reads the trail of the families they coordinate. Rows are only ever 
 from django.db.models import Q
 
 from .models import AuditEvent
-from .permissions import can, recipients_for
+from .permissions import STAFF_PERMISSIONS, can, recipients_for
 
-# The roles that reach a family's record through their job, not their family.
-STAFF_PERMISSIONS = ("act_clinically", "coordinate", "review_hospital_agreement")
 STAFF_VIEW = "record.viewed"
 
 # What a coordinator filters the trail by: the decisions the issue names and the views.

@@ -22,9 +22,9 @@ admin.site.unregister(Task)
 
 @admin.register(Process)
 class KeptProcessAdmin(ReadOnlyFlowMixin, ProcessAdmin):
-    pass
+    """Viewflow's process admin, read-only: a process's history is a clinical record."""
 
 
 @admin.register(Task)
 class KeptTaskAdmin(ReadOnlyFlowMixin, TaskAdmin):
-    pass
+    """Viewflow's task admin, read-only: deleting a step would rewrite who consented and when."""

@@ -22,7 +22,7 @@ class ReadOnlyMixin(NoDeleteMixin):
 
 
 class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
+    """Records the services write: staff look, never add, edit or delete."""
 
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):

@@ -9,7 +9,7 @@ from django.db import models
 
 
 class AppendOnlyError(ValueError):
-    pass
+    """A stored record was to be changed or removed."""
 
 
 def _refuse(model):
