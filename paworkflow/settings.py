@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "competencies",
+    "employment",
     "workflows",
     "rota",
     "respite",

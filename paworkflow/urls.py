@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("competencies/", include("competencies.urls")),
     path("workflows/", include("workflows.urls")),
+    path("employment/", include("employment.urls")),
     path("rota/", include("rota.urls")),
     path("respite/", include("respite.urls")),
     path("", include("accounts.urls")),

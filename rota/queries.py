@@ -11,6 +11,7 @@ from care.kernel.clock import local_midnight, london
 from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
 from competencies.models import Competency
+from employment.models import Absence
 
 from .models import Offer, Shift
 from .rules import rota_weeks
@@ -112,11 +113,14 @@ def budget_holders(recipient):
 
 
 def eligible_pas(shift):
-    """PAs who could take this shift now: in the circle, competent in its tasks for all of it, and free.
+    """PAs who could take this shift now: in the circle, not on approved leave or off sick, competent
+    in its tasks for all of it, and free.
 
-    One query for the circle, one for clashes, one per task on the shift.
+    One query for the circle, one for leave, one for clashes, one per task on the shift.
     """
     candidates = set(circle_pas(shift.recipient).values_list("pk", flat=True))
+    away = Absence.objects.keeping_out(recipient=shift.recipient, start=shift.start, end=shift.end)
+    candidates -= set(away.values_list("pa", flat=True))
     busy = Shift.objects.working().filter(pa__in=candidates).overlapping(shift.start, shift.end)
     candidates -= set(busy.exclude(pk=shift.pk).values_list("pa", flat=True))
     for task in shift.tasks.all():

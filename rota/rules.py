@@ -12,6 +12,7 @@ from django.utils import timezone
 from care.kernel.names import person_name
 from care.permissions import can
 from competencies.models import Competency
+from employment.models import Absence
 
 from .models import NOTES_MAX_LENGTH, Shift
 
@@ -95,6 +96,9 @@ def check_assignable(*, shift, pa, start, end, tasks):
         errors.append(
             f"{person_name(pa)} already has a shift then ({local:%a %d %b %H:%M}–{timezone.localtime(clash.end):%H:%M})."
         )
+    away = Absence.objects.keeping_out(recipient=shift.recipient, pa=pa, start=start, end=end).first()
+    if away is not None:
+        errors.append(f"{person_name(pa)} is {away.describe} (approved).")
     for task in tasks:
         if not Competency.objects.valid_for(shift.recipient, task, start, until=end).filter(pa=pa).exists():
             errors.append(

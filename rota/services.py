@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import notifications
+from care.kernel.clock import local_midnight
 from care.kernel.names import person_name
 from care.permissions import can
 from care.services import record_audit
@@ -404,6 +405,19 @@ def flag_departed_pa(*, membership):
     )
     return _flag_needs_cover(list(shifts), reason=f"{person_name(user)} has left the circle.",
                              key=f"membership-{membership.pk}")
+
+
+@transaction.atomic
+def flag_absent_pa(*, absence):
+    """Holiday approved or sickness recorded: the PA's booked shifts still to come in those days need cover."""
+    reason = "The PA is on approved leave." if absence.kind == "holiday" else "The PA is off sick."
+    shifts = (
+        Shift.objects.upcoming()
+        .overlapping(local_midnight(absence.first_day), local_midnight(absence.last_day, days=1))
+        .filter(recipient=absence.recipient, pa=absence.pa, status=Shift.Status.CONFIRMED, needs_cover=False)
+        .order_by("pk")
+    )
+    return _flag_needs_cover(list(shifts), reason=reason, key=f"absence-{absence.pk}")
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ def family_two_recipient(cast):
 # `process_pk`), an app adds ROUTE_OBJECTS = {"route/prefix/": {"process_pk": fn}}.
 FAMILY_TWO_OBJECTS = {"recipient_pk": family_two_recipient}
 ROUTE_OBJECTS = {}
-for _app in ["care", "accounts", "notifications", "competencies", "workflows", "rota", "respite"]:
+for _app in ["care", "accounts", "notifications", "competencies", "employment", "workflows", "rota", "respite"]:
     try:
         _module = importlib.import_module(f"tests.{_app}.family_two")
     except ModuleNotFoundError as exc:
