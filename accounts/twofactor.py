@@ -54,3 +54,19 @@ def second_factor_required(view):
         return ask_for_second_factor(request) or view(request, *args, **kwargs)
 
     return wrapped
+
+
+# A mistyped or stale code is common (the app rolls over every 30 s): the first few wrong codes
+# cost nothing; after that django-otp's doubling wait applies (OTP_TOTP_THROTTLE_FACTOR seconds,
+# doubling with each further failure), which still makes guessing six digits hopeless.
+FREE_TRIES = 3
+
+
+def verify_code(device, code):
+    """Check an authenticator code: "ok", "wrong", or "wait" (too many wrong codes just now)."""
+    if device.throttling_failure_count < FREE_TRIES:
+        # django-otp waits after every failure; forget the last one's time, not its count
+        device.throttling_failure_timestamp = None
+    elif not device.verify_is_allowed()[0]:
+        return "wait"
+    return "ok" if device.verify_token(code) else "wrong"

@@ -30,6 +30,7 @@ from care.views.join import log_out_first
 
 from . import throttle
 from .sessions import second_factor_entered
+from .twofactor import verify_code
 from .forms import CodeForm, RecoverCodeForm, RecoverStartForm
 from .recovery import request_recovery_code, reset_password_with_code
 
@@ -65,10 +66,10 @@ def two_factor(request):
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _why = device.verify_is_allowed()
-        if not allowed:
+        result = verify_code(device, form.cleaned_data["code"].strip())
+        if result == "wait":
             form.add_error("code", "Too many wrong codes: wait a few seconds, then try the newest code.")
-        elif device.verify_token(form.cleaned_data["code"].strip()):
+        elif result == "ok":
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])

@@ -4,7 +4,10 @@ from care.validators import NOTES_MAX, validate_within_last_year
 
 from .models import TrainingMethod
 
-RECENT_DAY = {"widget": forms.DateInput(attrs={"type": "date"}), "validators": [validate_within_last_year]}
+# A date input takes only ISO values (the browser shows nothing for "01/12/2026"), whatever the
+# locale's display format.
+RECENT_DAY = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+              "validators": [validate_within_last_year]}
 
 
 class ReasonForm(forms.Form):

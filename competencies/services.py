@@ -81,6 +81,16 @@ def failed_attempts(competency):
     return competency.assessments.filter(outcome=Outcome.FAILED).count()
 
 
+def _last_assessment_failed(competency):
+    """A failed assessment with no supervised practice recorded since."""
+    last_fail = competency.assessments.filter(outcome=Outcome.FAILED).order_by("-recorded_at").first()
+    if last_fail is None:
+        return False
+    return not competency.training_records.filter(
+        recorded_at__gt=last_fail.recorded_at, supervised_practices__gt=0
+    ).exists()
+
+
 @transaction.atomic
 def start_training(*, pa, recipient, task, actor):
     """The competency record a delegation trains towards (status in training); reused if already open."""
@@ -103,15 +113,24 @@ def start_training(*, pa, recipient, task, actor):
 
 @transaction.atomic
 def record_training(
-    *, competency, trainer, trained_on, method, materials="", supervised_practices=0, notes=""
+    *, competency, trainer, trained_on, method, materials="", supervised_practices=0, notes="", not_before=None
 ):
+    """One training session. `not_before` is the day the delegation was requested: training
+    for it cannot have happened earlier. After a failed assessment the PA goes back to
+    practise, so a session without a supervised practice does not count as that training."""
     competency = _lock(competency)
     _require_clinician(trainer, competency.recipient)
     if competency.status != Status.IN_TRAINING:
         raise ValidationError("Training can only be recorded while the PA is in training for this task.")
     _on_a_recent_day("trained_on", trained_on)
+    if not_before is not None and trained_on < not_before:
+        raise ValidationError({"trained_on": f"The delegation was requested on {not_before:%d %b %Y}: "
+                                             "training for it cannot be dated earlier."})
     if supervised_practices < 0:
         raise ValidationError({"supervised_practices": "Cannot be negative."})
+    if supervised_practices == 0 and _last_assessment_failed(competency):
+        raise ValidationError({"supervised_practices": "After a failed assessment the PA needs at least one "
+                                                       "more supervised practice before trying again."})
     record = _checked(TrainingRecord(
         competency=competency, trainer=trainer, trained_on=trained_on, method=method,
         materials=materials, supervised_practices=supervised_practices, notes=notes,

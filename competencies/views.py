@@ -79,5 +79,27 @@ def _status_action(service, done_message):
 
 
 suspend = _status_action(services.suspend, "Suspended. The PA and the budget holder have been told.")
-revoke = _status_action(services.revoke, "Revoked. The PA and the budget holder have been told.")
 reinstate = _status_action(services.reinstate, "Reinstated. The PA and the budget holder have been told.")
+
+
+@login_required
+@require_POST
+def revoke(request, competency_pk):
+    """Revoking cannot be undone: the first press shows what will happen and asks again."""
+    competency = _competency(request, competency_pk, "act_clinically")
+    ask = ask_for_second_factor(request)
+    if ask:
+        return ask
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason: it is kept with the record.")
+        return redirect("competencies:detail", competency.pk)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "competencies/confirm_revoke.html", {"competency": competency, "form": form})
+    try:
+        services.revoke(competency=competency, actor=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Revoked. The PA and the budget holder have been told.")
+    return redirect("competencies:detail", competency.pk)

@@ -44,7 +44,7 @@ def test_sign_off_consent_and_revocation_are_each_recorded_once(client, family, 
     assert take(client, nurse, process, DelegationFlow.assess, assessment(task)).status_code == 302
     assert take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
     competency = latest(family).competency
-    response = client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "Unsafe depth seen"})
+    response = client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "Unsafe depth seen", "confirm": "yes"})
     assert response.status_code == 302
 
     decisions = AuditEvent.objects.filter(recipient=family).exclude(action=STAFF_VIEW)

@@ -25,7 +25,7 @@ def _empty_outbox():
 
 def post(client, user, name, competency, reason="Observed unsafe suction depth"):
     log_in_with_second_factor(client, user)
-    return client.post(reverse(f"competencies:{name}", args=[competency.pk]), {"reason": reason})
+    return client.post(reverse(f"competencies:{name}", args=[competency.pk]), {"reason": reason, "confirm": "yes"})
 
 
 def test_nurse_revokes_and_the_pa_and_budget_holder_are_told_without_clinical_words(
@@ -101,3 +101,26 @@ def test_everyone_in_the_circle_sees_the_record_and_outsiders_do_not(client, com
         assert page.status_code == 200 and "Signed off" in page.content.decode()
     client.force_login(other_pa)
     assert client.get(url).status_code == 404
+
+
+def test_revoke_asks_for_confirmation_before_anything_changes(client, competency, nurse):
+    log_in_with_second_factor(client, nurse)
+    url = reverse("competencies:revoke", args=[competency.pk])
+    page = client.post(url, {"reason": "Observed unsafe suction depth"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Yes, revoke" in body and "Observed unsafe suction depth" in body  # the reason is carried over
+    competency.refresh_from_db()
+    assert competency.status == Status.SIGNED_OFF
+
+    assert client.post(url, {"reason": "Observed unsafe suction depth", "confirm": "yes"}).status_code == 302
+    competency.refresh_from_db()
+    assert competency.status == Status.REVOKED
+
+
+def test_a_revoked_record_no_longer_says_valid_until(client, competency, nurse):
+    log_in_with_second_factor(client, nurse)
+    assert "until" in client.get(reverse("competencies:detail", args=[competency.pk])).content.decode()
+    post(client, nurse, "revoke", competency)
+    body = client.get(reverse("competencies:detail", args=[competency.pk])).content.decode()
+    assert "Valid " not in body and "Revoked on" in body

@@ -96,7 +96,7 @@ def test_nurse_revokes_at_review_with_a_reason(client, process, nurse):
 
 def test_revoking_from_the_competency_page_closes_the_waiting_delegation(client, process, nurse):
     log_in_with_second_factor(client, nurse)
-    client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen"})
+    client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen", "confirm": "yes"})
     process.refresh_from_db()
     assert process.status == PROCESS.CANCELED and process.outcome == DelegationOutcome.REVOKED
     assert not process.task_set.filter(status=STATUS.SCHEDULED).exists()
@@ -106,7 +106,7 @@ def test_an_open_review_of_a_competency_revoked_elsewhere_can_only_be_closed(cli
     with freeze_time(process.competency.valid_until - 10 * DAY):
         delegation_sweep()
         log_in_with_second_factor(client, nurse)
-        client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen"})
+        client.post(reverse("competencies:revoke", args=[process.competency_id]), {"reason": "Unsafe practice seen", "confirm": "yes"})
         assert open_task(process, DelegationFlow.review)
         refused = take(client, nurse, process, DelegationFlow.review, {"decision": "renew"})
         assert refused.status_code == 200

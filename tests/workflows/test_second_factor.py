@@ -64,7 +64,7 @@ def test_revoking_without_a_second_factor_changes_nothing(client, family, nurse,
     assert "Enter my authenticator code" in page
     assert reverse("competencies:revoke", args=[competency.pk]) not in page  # no form to lose typed work in
 
-    response = client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "Unsafe depth"},
+    response = client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "Unsafe depth", "confirm": "yes"},
                            HTTP_REFERER=f"http://testserver{detail}")
     assert response.status_code == 302 and response.url.startswith(reverse("two-factor"))
     assert "next=" + detail.replace("/", "%2F") in response.url
@@ -75,4 +75,4 @@ def test_revoking_without_a_second_factor_changes_nothing(client, family, nurse,
 def test_people_outside_the_circle_still_get_404_not_the_code_page(client, family, nurse, pa, other_parent):
     competency = earn_sign_off(pa=pa, recipient=family, task=catalogue("tracheostomy-suction"), clinician=nurse)
     client.force_login(other_parent)
-    assert client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "x"}).status_code == 404
+    assert client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "x", "confirm": "yes"}).status_code == 404

@@ -58,6 +58,10 @@ def close_after_revocation(*, competency, reason):
     (which may itself be revoking) closes its own process, and an open review task offers
     "close" once the competency has ended.
     """
+    # the clinician's own reason goes on the process page, not a generic one
+    event = competency.events.filter(status="revoked").order_by("-at", "-pk").first()
+    if event is not None and event.reason:
+        reason = f"{reason}: {event.reason}"
     waiting = DelegationProcess.objects.filter(
         competency=competency, status=PROCESS.NEW,
         task__flow_task=DelegationFlow.wait_for_review, task__status=STATUS.SCHEDULED,

@@ -21,6 +21,7 @@ class DelegationView(View):
     """A delegation step: its circle permission is asked of the delegation's person."""
 
     assign_view_class = steps.ClaimView
+    unassign_view_class = steps.GiveBackView
 
     def allowed(self, user, task):
         return permissions.may_act(user, self.circle_permission, task)

@@ -17,7 +17,7 @@ from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.services import record_audit
 from competencies import services as competencies
-from competencies.models import Competency, Status
+from competencies.models import Competency, Outcome, Status
 
 from . import permissions
 from .models import DelegationAgreement, DelegationOutcome, DelegationProcess, DelegationRiskAssessment
@@ -186,7 +186,8 @@ def agree(*, activation, actor, party, agreed, notes=""):
 
 @transaction.atomic
 def train(*, activation, actor, **record):
-    competencies.record_training(competency=_record_of(activation), trainer=actor, **record)
+    requested_on = timezone.localdate(activation.process.created)
+    competencies.record_training(competency=_record_of(activation), trainer=actor, not_before=requested_on, **record)
     activation.execute()
 
 
@@ -200,6 +201,17 @@ def assess(*, activation, actor, assessed_on, results, notes=""):
         record_outcome(process, DelegationOutcome.NOT_COMPETENT,
                        f"Not competent after {competencies.MAX_ASSESSMENT_ATTEMPTS} assessments")
     activation.execute()
+    return assessment
+
+
+def assessment_result(assessment):
+    """What the clinician is told after an assessment: the result and the attempts used."""
+    if assessment.outcome == Outcome.PASSED:
+        return "competent — ready for sign-off"
+    failed = competencies.failed_attempts(assessment.competency)
+    tail = "no attempts left: the delegation ends" if failed >= competencies.MAX_ASSESSMENT_ATTEMPTS else \
+        "back to training"
+    return f"not yet competent — attempt {failed} of {competencies.MAX_ASSESSMENT_ATTEMPTS}, {tail}"
 
 
 @transaction.atomic

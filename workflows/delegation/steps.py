@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView
+from viewflow.workflow.flow.views import UnassignTaskView
 
 from care.models import CareRecipient
 from care.permissions import VIEW, can
@@ -19,7 +20,24 @@ from .models import DelegationAgreement
 
 
 class ClaimView(ClaimTaskView):
+    """Claim and open in one tap: the process page and the inbox post here and land on the step's form."""
+
     template_name = "workflows/delegation/task_assign.html"
+
+    def get_success_message(self, cleaned_data):
+        return ""  # the form that opens says enough; "Task #71 has been assigned" said nothing
+
+
+class GiveBackView(UnassignTaskView):
+    """A claimed step given back from its own page: open again to everyone who may take it."""
+
+    template_name = "workflows/delegation/delegation/task_unassign.html"
+
+    def get_success_message(self, cleaned_data):
+        return f"{self.request.activation.flow_task.task_title}: given back. Others who may take it see it again."
+
+    def get_success_url(self):
+        return process_url(self.request.activation.process)
 
 
 def process_url(process):
@@ -40,20 +58,30 @@ class StepView(FormView):
         return self.request.activation.process
 
     def perform(self, form):
+        """Call the step's service; what it returns goes to `result`."""
         raise NotImplementedError
+
+    def result(self, outcome):
+        return "done"
 
     def form_valid(self, form):
         try:
-            self.perform(form)
+            outcome = self.perform(form)
         except ValidationError as exc:
-            form.add_error(None, list(exc.messages))
+            # a service names the field it refuses when it can: the message goes beside it
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, errors in by_field.items():
+                form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
-        messages.success(self.request, f"{self.activation.flow_task.task_title}: done.")
+        messages.success(self.request, f"{self.activation.flow_task.task_title}: {self.result(outcome)}.")
         return redirect(process_url(self.process))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(process=self.process, step=self.activation.flow_task, intro=self.intro)
+        task, step = self.activation.task, self.activation.flow_task
+        context.update(process=self.process, step=step, intro=self.intro)
+        if hasattr(step, "can_unassign") and step.can_unassign(self.request.user, task):
+            context["give_back_url"] = step.reverse("unassign", args=[task.process_id, task.pk])
         return context
 
 
@@ -154,10 +182,13 @@ class AssessmentView(StepView):
                 "a fail returns to training.")
 
     def perform(self, form):
-        services.assess(
+        return services.assess(
             activation=self.activation, actor=self.request.user, assessed_on=form.cleaned_data["assessed_on"],
             results=form.results(), notes=form.cleaned_data["notes"],
         )
+
+    def result(self, assessment):
+        return services.assessment_result(assessment)
 
 
 class SignOffView(StepView):

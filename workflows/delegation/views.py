@@ -14,12 +14,15 @@ from . import permissions, queries
 from .models import DelegationProcess
 
 
-def step_url(task):
-    return task.flow_task.reverse("index", args=[task.process_id, task.pk])
-
-
-def may_take(user, task):
-    return task.flow_task.can_execute(user, task) or task.flow_task.can_assign(user, task)
+def step_action(user, task):
+    """How this user opens a step in one tap: ("claim", url) posts a claim that lands on the
+    form, ("open", url) links to a step already theirs, None when they may not take it."""
+    node = task.flow_task
+    if task.owner_id is None and node.can_assign(user, task):
+        return ("claim", node.reverse("assign", args=[task.process_id, task.pk]))
+    if task.owner_id == user.pk and node.can_execute(user, task):
+        return ("open", node.reverse("execute", args=[task.process_id, task.pk]))
+    return None
 
 
 @login_required
@@ -33,7 +36,7 @@ def process_detail(request, process_pk):
     record_staff_view(request, process.recipient, f"Delegation {process.reference}")
     tasks = list(process.task_set.select_related("owner").order_by("created", "pk"))
     open_steps = [
-        (task, step_url(task) if may_take(request.user, task) else None)
+        (task, step_action(request.user, task))
         for task in tasks
         if task.status in (STATUS.NEW, STATUS.ASSIGNED) and task.flow_task_type == "HUMAN"
     ]
@@ -66,5 +69,8 @@ def delegation_list(request, recipient_pk):
 @login_required
 @require_safe
 def inbox(request):
-    tasks = [(task, step_url(task)) for task in queries.inbox(request.user)]
+    # the inbox query already asked the permission; claimed or not decides the button
+    tasks = [(task, ("open" if task.owner_id else "claim",
+                     task.flow_task.reverse("execute" if task.owner_id else "assign", args=[task.process_id, task.pk])))
+             for task in queries.inbox(request.user)]
     return render(request, "workflows/delegation/inbox.html", {"tasks": tasks})
