@@ -40,6 +40,9 @@ def _delegate(recipient, *, code, pa, requester, nurse, budget_holder, stage, re
     _step(process, DelegationFlow.consent, budget_holder, services.agree, party="person", agreed=True)
     _step(process, DelegationFlow.accept, pa, services.agree, party="pa", agreed=True)
     signed_off_at = timezone.now() - datetime.timedelta(days=signed_off_days_ago)
+    if signed_off_days_ago:
+        # a backdated story starts with a backdated request: training cannot predate it
+        DelegationProcess.objects.filter(pk=process.pk).update(created=signed_off_at - datetime.timedelta(days=7))
     _step(process, DelegationFlow.train, nurse, services.train, trained_on=timezone.localdate(signed_off_at),
           method="supervised_practice", materials="Trust leaflet and the care plan",
           supervised_practices=task.supervised_practices_required if stage == SIGNED_OFF else 1)
