@@ -65,8 +65,15 @@ class ClinicianProfileAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 @admin.register(PersonalHealthBudget)
 class PersonalHealthBudgetAdmin(StaffViewsAudited, NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["recipient", "management_option", "period_start", "period_end", "amount"]
+    list_display = ["recipient", "kind", "management_option", "period_start", "period_end", "amount", "guessed"]
+    list_filter = ["kind", "management_option", "continuing_care"]
     list_select_related = ["recipient"]
+    readonly_fields = ["guessed"]
+
+    def save_model(self, request, obj, form, change):
+        # Someone has looked at the values the upgrade guessed and saved them: they are checked now.
+        obj.guessed = []
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuditEvent)

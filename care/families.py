@@ -12,7 +12,8 @@ from .services import add_member, record_audit
 @transaction.atomic
 def create_family(*, actor, person, budget, budget_holder):
     """Create the care recipient (`person`: display_name, date_of_birth, nhs_number, address), their
-    budget (`budget`: management_option, period_start, period_end, amount, contingency), make the
+    budget (`budget`: kind, management_option and a mix's shares, continuing_care, commissioning_area,
+    period_start, period_end, amount, contingency), make the
     actor their coordinator and invite the budget holder (`budget_holder`: first_name, last_name,
     mobile, email). Returns (recipient, invitation). Nothing is saved if any part is invalid."""
     if not may_create_family(actor):
@@ -31,8 +32,8 @@ def create_family(*, actor, person, budget, budget_holder):
         actor=actor,
         recipient=recipient,
         action="family.created",
-        summary=f"Set up {recipient.display_name} with a {phb.get_management_option_display().lower()} "
-        f"of £{phb.amount} for {phb.period_start:%d %b %Y}–{phb.period_end:%d %b %Y}",
+        summary=f"Set up {recipient.display_name} with a {phb.get_kind_display().lower()} "
+        f"({phb.management_display().lower()}) of £{phb.amount} for {phb.period_start:%d %b %Y}–{phb.period_end:%d %b %Y}",
     )
     invitation = create_invitation(recipient=recipient, actor=actor, role=Role.BUDGET_HOLDER, **budget_holder)
     return recipient, invitation

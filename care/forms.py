@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 
-from .models import ManagementOption, Register, Role
+from .models import BudgetKind, ContinuingCare, ManagementOption, Register, Role
 from .validators import (
     ADDRESS_MAX,
     normalise_nhs_number,
@@ -20,6 +20,8 @@ from .validators import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0")}
+SHARE = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("100"), "required": False,
+         "widget": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"})}
 EMAIL_MAX = 254  # the model's EmailField, and RFC 5321's limit on a path
 
 
@@ -60,7 +62,13 @@ class FamilyForm(forms.Form):
                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=ADDRESS_MAX)
 
+    kind = forms.ChoiceField(label="Kind of budget", choices=BudgetKind.choices)
     management_option = forms.ChoiceField(label="How the budget is managed", choices=ManagementOption.choices)
+    direct_payment_share = forms.DecimalField(label="A mix: direct payment share (%)", **SHARE)
+    third_party_share = forms.DecimalField(label="A mix: third-party share (%)", **SHARE)
+    notional_share = forms.DecimalField(label="A mix: notional share (%)", **SHARE)
+    continuing_care = forms.ChoiceField(label="Continuing-care eligibility", choices=ContinuingCare.choices)
+    commissioning_area = forms.CharField(label="Commissioning area (ICB)", max_length=120, required=False)
     period_start = forms.DateField(label="Budget period starts", widget=DATE)
     period_end = forms.DateField(label="Budget period ends", widget=DATE)
     amount = forms.DecimalField(label="Amount for the period (£)", **MONEY)
@@ -77,7 +85,9 @@ class FamilyForm(forms.Form):
 
     SECTIONS = [
         ("The person", ["display_name", "date_of_birth", "nhs_number", "address"]),
-        ("Personal health budget", ["management_option", "period_start", "period_end", "amount", "contingency"]),
+        ("Personal health budget", ["kind", "management_option", "direct_payment_share", "third_party_share",
+                                    "notional_share", "continuing_care", "commissioning_area", "period_start",
+                                    "period_end", "amount", "contingency"]),
         ("Budget holder (mobile or email, or both)",
          ["holder_first_name", "holder_last_name", "holder_mobile", "holder_email"]),
     ]
@@ -103,7 +113,12 @@ class FamilyForm(forms.Form):
         d = self.cleaned_data
         return {
             "person": {k: d[k] for k in ("display_name", "date_of_birth", "nhs_number", "address")},
-            "budget": {k: d[k] for k in ("management_option", "period_start", "period_end", "amount", "contingency")},
+            "budget": {
+                **{k: d[k] for k in ("kind", "management_option", "continuing_care", "commissioning_area",
+                                     "period_start", "period_end", "amount", "contingency")},
+                # the shares only mean something in a mix; a single option is all of the budget
+                **{k: d[k] or Decimal("0") for k in ("direct_payment_share", "third_party_share", "notional_share")},
+            },
             "budget_holder": {
                 "first_name": d["holder_first_name"], "last_name": d["holder_last_name"],
                 "mobile": d["holder_mobile"], "email": d["holder_email"],

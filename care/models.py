@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -196,32 +196,140 @@ class ManagementOption(models.TextChoices):
     MIXED = "mixed", "A mix of these"
 
 
+class BudgetKind(models.TextChoices):
+    """The kinds the national PHB collection counts separately."""
+
+    PERSONAL_HEALTH_BUDGET = "phb", "Personal health budget"
+    INTEGRATED = "ipb", "Integrated personal budget"
+    WHEELCHAIR = "pwb", "Personal wheelchair budget"
+
+
+class ContinuingCare(models.TextChoices):
+    NONE = "none", "Not eligible for continuing care"
+    ADULT_CHC = "adult_chc", "NHS continuing healthcare (adult)"
+    CHILDREN = "children_cc", "Children and young people's continuing care"
+
+
+# Each single option's share field; a mix names two or more shares adding up to 100%.
+SHARE_FIELDS = {
+    ManagementOption.DIRECT_PAYMENT: "direct_payment_share",
+    ManagementOption.THIRD_PARTY: "third_party_share",
+    ManagementOption.NOTIONAL: "notional_share",
+}
+HUNDRED = Decimal("100")
+
+
+def _share_field(label):
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(HUNDRED)],
+        help_text="Per cent of the budget managed this way",
+    )
+
+
 class PersonalHealthBudget(models.Model):
+    """One period of a person's budget. A renewal is a new row with the same kind and `started_on`;
+    the quarterly return counts a budget once per person and kind (care.phb_return)."""
+
     recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="budgets")
+    kind = models.CharField(max_length=3, choices=BudgetKind.choices, default=BudgetKind.PERSONAL_HEALTH_BUDGET)
     management_option = models.CharField(max_length=20, choices=ManagementOption.choices)
+    direct_payment_share = _share_field("direct payment share (%)")
+    third_party_share = _share_field("third-party share (%)")
+    notional_share = _share_field("notional share (%)")
     period_start = models.DateField()
     period_end = models.DateField()
+    started_on = models.DateField(
+        blank=True, help_text="When this person's budget of this kind began (a renewal keeps the first date); "
+        "blank: the period's start")
+    ended_on = models.DateField(null=True, blank=True,
+                                help_text="When the budget stopped, if it did (moved away, no longer eligible)")
+    continuing_care = models.CharField(
+        "continuing-care eligibility", max_length=12, choices=ContinuingCare.choices, default=ContinuingCare.NONE)
+    commissioning_area = models.CharField(max_length=120, blank=True,
+                                          help_text="The commissioning ICB, e.g. NHS West Yorkshire ICB")
     amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
     contingency = models.DecimalField(
         max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
+    # Fields migration 0005 filled in for budgets that existed before the return did, without
+    # knowing them; the return lists these budgets until someone saves them with checked values.
+    guessed = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["recipient", "-period_start"]
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="budget_period_positive"),
             models.CheckConstraint(condition=Q(amount__gte=0) & Q(contingency__gte=0), name="budget_not_negative"),
+            models.CheckConstraint(
+                condition=Exact(models.F("direct_payment_share") + models.F("third_party_share")
+                                + models.F("notional_share"), HUNDRED),
+                name="budget_shares_add_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(management_option="direct_payment", direct_payment_share=HUNDRED)
+                | Q(management_option="third_party", third_party_share=HUNDRED)
+                | Q(management_option="notional", notional_share=HUNDRED)
+                | Q(management_option="mixed", direct_payment_share__lt=HUNDRED, third_party_share__lt=HUNDRED,
+                    notional_share__lt=HUNDRED),
+                name="budget_shares_match_option",
+            ),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                                   name="budget_ends_after_it_starts"),
         ]
 
     def __str__(self):
         return f"{self.recipient}: £{self.amount} {self.period_start}–{self.period_end}"
 
+    @property
+    def shares(self):
+        """{option: per cent} for the options this budget uses."""
+        return {option: getattr(self, field) for option, field in SHARE_FIELDS.items() if getattr(self, field)}
+
+    def management_display(self):
+        if self.management_option != ManagementOption.MIXED:
+            return self.get_management_option_display()
+        return ", ".join(f"{ManagementOption(o).label.lower()} {share.normalize():f}%"
+                         for o, share in self.shares.items())
+
+    def _fill_defaults(self):
+        """A single option is all of the budget; a new budget starts with its first period."""
+        if self.management_option in SHARE_FIELDS:
+            for option, field in SHARE_FIELDS.items():
+                setattr(self, field, HUNDRED if option == self.management_option else Decimal("0"))
+        if self.started_on is None:
+            self.started_on = self.period_start
+
     def clean(self):
+        self._fill_defaults()
+        errors = {}
         if self.period_start and self.period_end:
             # The window around today is for new periods: last decade's budget stays correctable.
             new = self._state.adding or not PersonalHealthBudget.objects.filter(
                 pk=self.pk, period_start=self.period_start).exists()
-            validate_budget_period(self.period_start, self.period_end, new=new)
+            try:
+                validate_budget_period(self.period_start, self.period_end, new=new)
+            except ValidationError as error:
+                errors.update(error.error_dict)
+        if self.management_option == ManagementOption.MIXED:
+            shares = [getattr(self, field) or Decimal("0") for field in SHARE_FIELDS.values()]
+            total = sum(shares)
+            if total != HUNDRED:
+                errors["management_option"] = ValidationError(
+                    f"The shares of a mix must add up to 100%; these add up to {total.normalize():f}%.",
+                    code="shares_total")
+            elif sum(1 for share in shares if share) < 2:
+                errors["management_option"] = ValidationError(
+                    "A mix uses at least two ways of managing the budget: choose that one instead.",
+                    code="shares_single")
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = ValidationError("The budget cannot end before it started.", code="budget_end_order")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self._fill_defaults()
+        super().save(*args, **kwargs)
 
 
 class AuditEvent(AppendOnly):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, circle, families, home, join, messages
+from .views import audit, circle, families, home, join, messages, phb_return
 
 urlpatterns = [
     path("", home.home_page, name="home"),
@@ -20,5 +20,7 @@ urlpatterns = [
     # Coordinators.
     path("families/", families.caseload, name="caseload"),
     path("families/new/", families.family_create, name="family_create"),
+    path("families/return.csv", phb_return.return_csv, name="phb_return_csv"),
+    path("families/return/", phb_return.return_page, name="phb_return"),
     path("audit/", audit.audit_log, name="audit_log"),
 ]

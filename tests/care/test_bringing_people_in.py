@@ -34,7 +34,8 @@ def test_from_a_new_family_to_a_nurse_who_sees_only_that_person(client, committe
         response = client.post(reverse("family_create"), {
             "display_name": "Ellis Newfamily", "date_of_birth": "2016-02-29",
             "nhs_number": f"{number[:3]} {number[3:6]} {number[6:]}", "address": "3 New Road",
-            "management_option": "direct_payment", "period_start": "2026-04-01", "period_end": "2027-04-01",
+            "kind": "phb", "management_option": "direct_payment", "continuing_care": "none",
+            "period_start": "2026-04-01", "period_end": "2027-04-01",
             "amount": "52000.00", "contingency": "1500.00",
             "holder_first_name": "Sam", "holder_last_name": "Newfamily", "holder_mobile": "07700 900501",
         })

@@ -9,7 +9,7 @@ from tests.factories import BudgetFactory, CareRecipientFactory, UserFactory, me
 def family_form(**changes):
     data = {
         "display_name": "Ellis Newfamily", "date_of_birth": "2016-02-29", "nhs_number": nhs_number(777),
-        "address": "", "management_option": "third_party", "period_start": "2026-04-01",
+        "address": "", "kind": "phb", "management_option": "third_party", "continuing_care": "none", "period_start": "2026-04-01",
         "period_end": "2027-04-01", "amount": "40000", "contingency": "0",
         "holder_first_name": "Sam", "holder_last_name": "Newfamily", "holder_email": "sam@example.org",
     }
