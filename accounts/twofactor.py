@@ -14,6 +14,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from care.models import Membership, Role
+
 from .sessions import second_factor_is_fresh
 
 
@@ -21,6 +23,21 @@ def has_second_factor(request):
     """This session entered an authenticator code within SECOND_FACTOR_MAX_AGE_HOURS (accounts/sessions.py)."""
     verified = bool(getattr(request.user, "is_verified", lambda: False)())
     return verified and second_factor_is_fresh(request.session)
+
+
+PURPOSES = {
+    Role.CLINICIAN: "signing off, renewing, suspending or revoking a PA's delegated healthcare tasks",
+    Role.COORDINATOR: "granting or adjusting carers' respite hours",
+}
+
+
+def second_factor_purpose(user):
+    """One sentence saying what the second step protects for this person's roles (never another role's)."""
+    roles = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
+    what = [PURPOSES[role] for role in (Role.CLINICIAN, Role.COORDINATOR) if role in roles]
+    if not what:
+        return "Some decisions need a second step after your password."
+    return f"{' and '.join(what).capitalize()} need a second step after your password."
 
 
 def ask_for_second_factor(request):
@@ -42,7 +59,7 @@ def ask_for_second_factor(request):
         messages.warning(request, "Nothing was saved: enter your authenticator code, then try again.")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("home")
-    messages.info(request, "Signing off clinical tasks and granting respite hours need your authenticator code.")
+    messages.info(request, f"{second_factor_purpose(request.user)} Enter your authenticator code.")
     return redirect(f"{reverse('two-factor')}?{urlencode({'next': back})}")
 
 

@@ -30,7 +30,7 @@ from care.views.join import log_out_first
 
 from . import throttle
 from .sessions import second_factor_entered
-from .twofactor import verify_code
+from .twofactor import second_factor_purpose, verify_code
 from .forms import CodeForm, RecoverCodeForm, RecoverStartForm
 from .recovery import request_recovery_code, reset_password_with_code
 
@@ -80,7 +80,8 @@ def two_factor(request):
             return redirect(_safe_next(request))
         else:
             form.add_error("code", "That code did not match. Check the time on your phone and try the newest code.")
-    context = {"form": form, "next": _safe_next(request), "setting_up": not device.confirmed}
+    context = {"form": form, "next": _safe_next(request), "setting_up": not device.confirmed,
+               "purpose": second_factor_purpose(request.user)}
     if not device.confirmed:
         context["secret"] = base64.b32encode(device.bin_key).decode()
         context["qr_svg"] = _qr_svg(device.config_url)

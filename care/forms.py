@@ -173,14 +173,17 @@ class AddPAForm(forms.Form):
 
 
 class EndMembershipForm(forms.Form):
-    ended_on = forms.DateField(label="Last day", widget=DATE, initial=timezone.localdate)
+    # Access ends at the start of this day (Membership.objects.active: ended_on > today), so it is
+    # not a "last day" they can still work.
+    ended_on = forms.DateField(label="Access ends on", widget=DATE, initial=timezone.localdate,
+                               help_text="At midnight (UK time) at the start of this day. Today ends it now.")
     reason = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
     def clean_ended_on(self):
         # A notice period, not a date in another century; earlier days are checked against the start.
         ended_on = self.cleaned_data["ended_on"]
         if ended_on > shift_years(timezone.localdate(), 1):
-            raise forms.ValidationError("Choose a last day within a year from today.", code="end_too_far")
+            raise forms.ValidationError("Choose a day within a year from today.", code="end_too_far")
         return ended_on
 
 

@@ -331,4 +331,16 @@ def add_pa_without_account(*, recipient, actor, first_name, last_name="", mobile
     membership = add_member(recipient=recipient, user=user, role=Role.PA, actor=actor)
     record_audit(actor=actor, recipient=recipient, action="membership.added_by_mobile",
                  summary=f"Added {person_name(user)} as a PA reached by text (no login yet)")
+    # Without it their first text would be a shift offer from a number they do not know. The
+    # adder's first name, as in the invitation text, so they know who it is; nothing about the person.
+    who = f"{actor.first_name} added you" if actor.first_name else "You have been added"
+    notifications.send_sms(
+        user=user,
+        body=f"paworkflow: {who} as a PA to a care team. Shift offers will come from this number; "
+             f"reply YES or NO with the code to answer. Reply STOP to stop texts, HELP for help. "
+             f"{settings.PUBLIC_BASE_URL}",
+        purpose="welcome-pa",
+        idempotency_key=f"care.welcome-pa:{membership.pk}",
+        recipient=recipient,
+    )
     return membership, None

@@ -11,7 +11,7 @@ from competencies.models import HealthcareTask
 
 from . import rules
 from .models import Shift
-from .queries import circle_pas, local_instant
+from .queries import circle_pas, happens_twice, local_instant, working_time_warnings
 
 
 # The largest id a database here can hold. SQLite cannot even bind a bigger integer (OverflowError:
@@ -42,6 +42,14 @@ class ChoicesOfRecords(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+def _which_choices(time):
+    return [("first", f"The first {time:%H:%M} (BST), before the clocks go back"),
+            ("second", f"The second {time:%H:%M} (GMT), after the clocks go back")]
+
+
+WHICH = [("first", "The first (BST)"), ("second", "The second (GMT)")]
+
+
 class ShiftForm(forms.Form):
     # Browsers' date and time pickers exchange ISO formats whatever the page's locale.
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -59,6 +67,9 @@ class ShiftForm(forms.Form):
     location = forms.CharField(max_length=rules.LOCATION_MAX_LENGTH, required=False)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                             max_length=rules.NOTES_MAX_LENGTH)
+    # Asked only when a time happens twice (the autumn clock change): hidden until then.
+    start_which = forms.ChoiceField(choices=WHICH, required=False, widget=forms.HiddenInput)
+    end_which = forms.ChoiceField(choices=WHICH, required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, recipient, with_pa=True, current_tasks=(), editing=False, **kwargs):
@@ -86,6 +97,7 @@ class ShiftForm(forms.Form):
             "end_time": end.time().replace(second=0, microsecond=0), "kind": shift.kind,
             "tasks": list(shift.tasks.all()), "location": shift.location, "notes": shift.notes,
             "version": shift.version,
+            "start_which": "second" if start.fold else "", "end_which": "second" if end.fold else "",
         }
 
     def clean_day(self):
@@ -99,7 +111,13 @@ class ShiftForm(forms.Form):
         if day is None or start_time is None or end_time is None:
             return data
         end_day = day + datetime.timedelta(days=1) if end_time <= start_time else day
-        start, end = local_instant(day, start_time), local_instant(end_day, end_time)
+        folds = {}
+        for name, on, time in (("start", day, start_time), ("end", end_day, end_time)):
+            folds[name] = self._fold(name, on, time)
+        if folds["start"] is None or folds["end"] is None:
+            return data
+        start = local_instant(day, start_time, fold=folds["start"])
+        end = local_instant(end_day, end_time, fold=folds["end"])
         if start is None:
             self.add_error("start_time", "That time does not exist in the UK that day: the clocks go forward.")
         if end is None:
@@ -107,15 +125,45 @@ class ShiftForm(forms.Form):
         data["start"], data["end"] = start, end
         return data
 
+    def _fold(self, name, day, time):
+        """0 or 1 for a time that happens twice, once the person has said which; else None and the
+        question is asked (a guess would put the PA there an hour early or late)."""
+        if not happens_twice(day, time):
+            return 0
+        field = f"{name}_which"
+        which = self.cleaned_data.get(field)
+        if which:
+            return 1 if which == "second" else 0
+        choices = _which_choices(time)
+        self.fields[field].widget = forms.RadioSelect(choices=choices)
+        self.fields[field].choices = choices
+        self.fields[field].label = f"Which {time:%H:%M}?"
+        self.add_error(field, f"{time:%H:%M} happens twice on {day:%a %d %b %Y}: the clocks go back an hour "
+                              "at 02:00. Choose which one you mean.")
+        return None
+
 
 class AssignForm(forms.Form):
-    pa = ChoiceOfRecord(queryset=None, label="PA", empty_label=None)
+    # Nobody is preselected: a tap on "Book" must never book whoever sorts first.
+    pa = ChoiceOfRecord(queryset=None, label="PA", empty_label="Choose a PA")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, recipient, **kwargs):
+    def __init__(self, *args, recipient, shift=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pa"].queryset = circle_pas(recipient)
         self.fields["pa"].label_from_instance = person_name
+        if shift is not None:
+            # Rest and weekly-hours warnings beside each name, so they are seen while choosing.
+            self.fields["pa"].label_from_instance = lambda pa: self._with_warnings(pa, shift)
+
+    @staticmethod
+    def _with_warnings(pa, shift):
+        name = person_name(pa)
+        found = working_time_warnings(pa=pa, start=shift.start, end=shift.end, exclude_pk=shift.pk)
+        if not found:
+            return name
+        return f"{name} — " + "; ".join(w.removeprefix(f"{name} would have ").removeprefix(f"{name} would ")
+                                         for w in found)
 
 
 class CancelForm(forms.Form):

@@ -52,8 +52,12 @@ class ShiftQuerySet(models.QuerySet):
         return self.filter(start__gte=start, start__lt=local_midnight(monday, days=7))
 
     def for_cards(self):
-        """Everything `_shift_card.html` shows, in a fixed number of queries."""
-        return self.select_related("pa", "recipient").prefetch_related("tasks").annotate(
+        """Everything `_shift_card.html` shows, in a fixed number of queries, in time order.
+
+        The order is explicit: Django drops `Meta.ordering` from a query with an aggregate
+        (GROUP BY), which left a day's shifts in the order they were added.
+        """
+        return self.select_related("pa", "recipient").prefetch_related("tasks").order_by("start", "pk").annotate(
             offered_count=models.Count(
                 "offers__recipients", filter=Q(offers__closed_at__isnull=True), distinct=True
             ),
@@ -136,6 +140,11 @@ class Shift(models.Model):
     @property
     def is_open(self):
         return self.pa_id is None and self.status in (self.Status.DRAFT, self.Status.OFFERED)
+
+    @property
+    def status_label(self):
+        """What a family reads: a new open shift is "Not offered yet", not a "Draft"."""
+        return "Not offered yet" if self.status == self.Status.DRAFT else self.get_status_display()
 
     @property
     def is_active(self):

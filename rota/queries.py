@@ -12,6 +12,9 @@ from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
 from competencies.models import Competency
 from employment.models import Absence
+from notifications.contacts import contact_for
+from notifications.phones import parse_mobile
+from notifications.services import is_opted_out
 
 from .models import Offer, Shift
 from .rules import rota_weeks
@@ -50,15 +53,23 @@ def parse_week(value):
     return week_in_view(value)[0]
 
 
-def local_instant(day, time):
+def local_instant(day, time, fold=0):
     """An aware datetime for a wall-clock time in London, or None if the clocks skip it (spring forward).
 
-    An ambiguous time in October (it happens twice) is taken as its first occurrence (BST).
+    A time that happens twice (the autumn hour) is its first occurrence (BST) unless `fold=1`
+    asks for the second (GMT); `happens_twice` tells the page to ask which.
     """
     naive = datetime.datetime.combine(day, time)
-    aware = naive.replace(tzinfo=london())
+    aware = naive.replace(tzinfo=london(), fold=fold)
     round_trip = aware.astimezone(datetime.timezone.utc).astimezone(london()).replace(tzinfo=None)
     return aware if round_trip == naive else None
+
+
+def happens_twice(day, time):
+    """True for a wall-clock time the clocks pass twice (01:00-01:59 on the last Sunday of October)."""
+    first, second = local_instant(day, time), local_instant(day, time, fold=1)
+    # A time the clocks skip also has two offsets (and neither exists): that is not "twice".
+    return first is not None and second is not None and first.utcoffset() != second.utcoffset()
 
 
 def week_days(monday):
@@ -127,6 +138,41 @@ def eligible_pas(shift):
         competent = Competency.objects.valid_for(shift.recipient, task, shift.start, until=shift.end)
         candidates &= set(competent.filter(pa__in=candidates).values_list("pa", flat=True))
     return get_user_model().objects.filter(pk__in=candidates).select_related("profile").order_by("pk")
+
+
+def not_eligible(shift, eligible):
+    """{pa: why} for the circle's PAs left out of an offer: busy then, or not competent for a task.
+
+    Never names the other family or the task: the reasons are read by the person planning.
+    """
+    left_out = [pa for pa in circle_pas(shift.recipient) if pa not in set(eligible)]
+    if not left_out:
+        return {}
+    away = set(Absence.objects.keeping_out(recipient=shift.recipient, start=shift.start, end=shift.end)
+               .filter(pa__in=left_out).values_list("pa", flat=True))
+    busy = set(
+        Shift.objects.working().filter(pa__in=left_out).overlapping(shift.start, shift.end)
+        .exclude(pk=shift.pk).values_list("pa", flat=True)
+    )
+
+    def why(pa):
+        if pa.pk in away:
+            return "on leave or off sick then"
+        return "already working then" if pa.pk in busy else "not signed off for every task on it"
+
+    return {pa: why(pa) for pa in left_out}
+
+
+def text_problem(pa):
+    """Why a text to this PA would not go out (None when it would): what the planner needs to know."""
+    contact = contact_for(user=pa)
+    if contact is None or not contact.mobile:
+        return "no mobile number"
+    if not contact.consents:
+        return "has not agreed to texts"
+    if is_opted_out(parse_mobile(contact.mobile)):
+        return "has replied STOP to texts"
+    return None
 
 
 # --- Working time -------------------------------------------------------------------

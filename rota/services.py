@@ -23,7 +23,7 @@ from competencies.models import Competency
 
 from . import live, rules, signals
 from .models import Offer, OfferRecipient, OfferResponse, Shift
-from .queries import budget_summary, budget_holders, eligible_pas, working_time_warnings
+from .queries import budget_summary, budget_holders, eligible_pas, not_eligible, working_time_warnings
 
 STALE_MESSAGE = "Changed by someone else — here is the current shift."
 
@@ -246,6 +246,7 @@ def offer_shift(*, shift, actor, expected_version=None):
     record_audit(actor=actor, recipient=shift.recipient, action="rota.offered",
                  summary=f"Offered {shift} to {len(pas)} PA(s), code {offer.code}")
     offer.eligible = pas
+    offer.left_out = not_eligible(shift, [*pas, previous])
     return offer
 
 

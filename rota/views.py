@@ -21,7 +21,7 @@ from .forms import (
 from .models import CalendarFeed, Offer, OfferRecipient, Shift
 from .queries import (
     budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
-    rota_week, shift_cost, week_cost, week_in_view,
+    rota_week, shift_cost, text_problem, week_cost, week_in_view,
 )
 
 
@@ -111,7 +111,7 @@ def shift_detail(request, shift_pk):
     if can_manage:
         version = {"version": shift.version}
         # Four small forms on one page: each its own ids, so every label points at its own box.
-        context["assign_form"] = AssignForm(recipient=recipient, initial=version)
+        context["assign_form"] = AssignForm(recipient=recipient, shift=shift, initial=version)
         context["assign_form"].fields["pa"].label = "Book another PA" if shift.pa else "Book a PA"
         context["offer_form"] = VersionForm(initial=version, auto_id="id_offer_%s")
         context["cover_form"] = NeedsCoverForm(initial=version, auto_id="id_cover_%s")
@@ -155,14 +155,24 @@ def edit_shift(request, shift_pk):
 
 
 def stale_response(request, current, form=None):
-    """409: someone else saved first. Show their version, and what this person typed if it was a form."""
+    """409: someone else saved first. Show their version, and keep what this person typed (if it was
+    the shift form) beside it, ready to apply to the current version with one tap."""
     current.refresh_from_db()
-    initial = ShiftForm.initial_for(current)
-    fresh = ShiftForm(recipient=current.recipient, with_pa=False, initial=initial, current_tasks=initial["tasks"],
-                      editing=True)
+    typed = None
+    if form is not None and form.is_bound:
+        data = form.data.copy()
+        data["version"] = current.version
+        typed = ShiftForm(data, recipient=current.recipient, with_pa=False, current_tasks=list(current.tasks.all()),
+                          editing=True)
+        typed.is_valid()  # so the page shows anything that would still be refused
+    if typed is None:
+        initial = ShiftForm.initial_for(current)
+        typed = ShiftForm(recipient=current.recipient, with_pa=False, initial=initial,
+                          current_tasks=initial["tasks"], editing=True)
     return render(
         request, "rota/stale.html",
-        {"shift": current, "recipient": current.recipient, "form": fresh, "message": services.STALE_MESSAGE,
+        {"shift": current, "recipient": current.recipient, "form": typed, "kept": form is not None,
+         "message": services.STALE_MESSAGE,
          "card": live.render_card(Shift.objects.for_cards().get(pk=current.pk))},
         status=409,
     )
@@ -205,9 +215,22 @@ def offer_shift(request, shift_pk):
     return _post_action(
         request, shift_pk, VersionForm,
         lambda shift, data: services.offer_shift(shift=shift, actor=request.user, expected_version=data["version"]),
-        lambda offer: f"Offered to {len(offer.eligible)} PA(s) with code {offer.code}; "
-                      f"{offer.recipients.filter(texted=True).count()} texted.",
+        offer_summary,
     )
+
+
+def offer_summary(offer):
+    """"Offered to 3; 1 texted", then who was not texted or not offered, and why."""
+    untexted = [r.pa for r in offer.recipients.filter(texted=False).select_related("pa__profile")]
+    parts = [f"Offered to {len(offer.eligible)}; {len(offer.eligible) - len(untexted)} texted "
+             f"(code {offer.code})."]
+    if untexted:
+        names = ", ".join(f"{person_name(pa)} ({text_problem(pa) or 'not texted'})" for pa in untexted)
+        parts.append(f"Not texted: {names} — they can answer on the shift page.")
+    if offer.left_out:
+        names = ", ".join(f"{person_name(pa)} ({why})" for pa, why in offer.left_out.items())
+        parts.append(f"Not offered to {names}.")
+    return " ".join(parts)
 
 
 @require_POST
@@ -291,7 +314,9 @@ def calendar_settings(request):
         return redirect("rota:calendar")
     feed = CalendarFeed.objects.filter(pa=request.user, revoked_at__isnull=True).first()
     url = request.build_absolute_uri(reverse("rota:ical", args=[feed.token])) if feed else ""
-    return render(request, "rota/calendar.html", {"feed": feed, "url": url})
+    # webcal:// makes a phone offer to subscribe (and keep refreshing) rather than import once.
+    webcal = "webcal://" + url.split("://", 1)[1] if url else ""
+    return render(request, "rota/calendar.html", {"feed": feed, "url": url, "webcal": webcal})
 
 
 @require_GET

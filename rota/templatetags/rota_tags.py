@@ -17,5 +17,13 @@ def shift_times(shift):
 
 
 @register.filter
+def shift_day(value):
+    """"Tue 3 Mar" for a day this year, "Tue 3 Mar 2027" for any other, so a date is never misread."""
+    day = timezone.localtime(value).date() if hasattr(value, "hour") else value
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == timezone.localdate().year else f"{text} {day.year}"
+
+
+@register.filter
 def money(value):
     return "" if value is None else f"£{value:,.2f}"

@@ -11,6 +11,10 @@
   // An open socket can miss changes without closing: a broadcast made while Redis restarted reaches
   // nobody. Saying hello now and then asks the server for anything after lastSeq.
   var RESYNC_EVERY = 15000;
+  // The server answers every hello at once; silence this long means the connection is gone even
+  // though the socket has not noticed (a phone losing its network keeps "open" sockets for minutes).
+  var ANSWER_WITHIN = 5000;
+  var OFFLINE = "Offline — changes will appear when you are back.";
   var REFUSED = { 4401: "Log in again to see live changes.", 4403: "You no longer have access to this rota.",
                   4404: "This rota is not available to you." };
   var status = document.getElementById("live-status");
@@ -23,6 +27,7 @@
   var retry = 0;
   var retryTimer = null;
   var gapTimer = null;
+  var answerTimer = null;
 
   function setStatus(state, text) {
     status.dataset.state = state;
@@ -80,7 +85,20 @@
   function hello() {
     if (socket && socket.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({ type: "hello", last_seq: lastSeq, week: week }));
+      if (!answerTimer) { answerTimer = setTimeout(goOffline, ANSWER_WITHIN); }
     }
+  }
+
+  function goOffline() {
+    answerTimer = null;
+    if (status.dataset.state === "refused") { return; }
+    setStatus("offline", OFFLINE);
+    if (socket) {
+      var dead = socket;
+      socket = null;  // before close(): its onclose must not touch the next socket
+      dead.close();
+    }
+    scheduleReconnect();
   }
 
   function onChange(message) {
@@ -110,22 +128,28 @@
   function connect() {
     retryTimer = null;
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + rota.dataset.wsPath);
-    socket.onopen = function () {
+    var ws = new WebSocket(scheme + window.location.host + rota.dataset.wsPath);
+    socket = ws;
+    ws.onopen = function () {
+      if (socket !== ws) { return; }
       retry = 0;
-      setStatus("online", "Live");
       hello();
     };
-    socket.onmessage = function (event) {
+    ws.onmessage = function (event) {
+      if (socket !== ws) { return; }
+      if (answerTimer) { clearTimeout(answerTimer); answerTimer = null; }
+      if (status.dataset.state !== "online" && status.dataset.state !== "notice") { setStatus("online", "Live"); }
       var message = JSON.parse(event.data);
       if (message.type === "change") { onChange(message); }
       else if (message.type === "snapshot") { onSnapshot(message); }
       else if (message.type === "synced") { flushPending(); }
     };
-    socket.onclose = function (event) {
+    ws.onclose = function (event) {
+      if (socket !== ws) { return; }
       socket = null;
+      if (answerTimer) { clearTimeout(answerTimer); answerTimer = null; }
       if (REFUSED[event.code]) { setStatus("refused", REFUSED[event.code]); return; }
-      setStatus("offline", "Offline — changes will appear here when the connection is back.");
+      setStatus("offline", OFFLINE);
       scheduleReconnect();
     };
   }
@@ -144,6 +168,7 @@
   }
 
   window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", goOffline);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) { reconnectNow(); } });
 
   // Swipe left or right across the week to move a week on or back.

@@ -54,3 +54,13 @@ def test_a_few_wrong_codes_are_forgiven_then_guessing_slows_down(client, nurse):
         device.refresh_from_db()
         response = client.post(reverse("two-factor"), {"code": current_code(device), "next": "/"})
     assert response.status_code == 302
+def test_the_set_up_page_says_what_the_second_step_is_for_in_this_persons_role(client, coordinator, nurse):
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    body = client.get(reverse("two-factor")).content.decode()
+    assert "Granting or adjusting carers&#x27; respite hours need a second step" in body
+    assert "clinical" not in body.lower() and "delegated" not in body
+    client.force_login(nurse)
+    body = client.get(reverse("two-factor")).content.decode()
+    assert "delegated healthcare tasks need a second step" in body and "respite" not in body

@@ -161,3 +161,29 @@ def test_the_page_shows_it_is_offline_and_catches_up(server, chromium):
         two.close()
         if server.process.poll() is not None:
             server.start()
+
+
+def test_losing_the_network_says_offline_at_once_and_comes_back_live(server, chromium):
+    """The trial: with the network off for 20 s the page still said "Live". The browser's offline
+    event (and a hello nobody answers) must show it within seconds, and the page must catch up
+    with what changed meanwhile when the network is back."""
+    week = (datetime.date.today() + datetime.timedelta(days=28)).isoformat()
+    day = datetime.date.fromisoformat(week) - datetime.timedelta(days=datetime.date.fromisoformat(week).weekday())
+    one, two = chromium.new_context(**PHONE), chromium.new_context(**PHONE)
+    try:
+        watcher = open_rota(two, server, "grandparent", week)
+        two.set_offline(True)
+        watcher.wait_for_selector('#live-status[data-state="offline"]', state="attached", timeout=3000)
+        assert watcher.locator("#live-status").inner_text() == "Offline — changes will appear when you are back."
+
+        planner = one.new_page()
+        log_in(planner, server.url, "parent")
+        add_shift(planner, server, day.isoformat(), "03:10", "04:20")
+
+        two.set_offline(False)
+        watcher.locator(".shift-card", has_text="03:10–04:20").wait_for(timeout=30000)
+        watcher.wait_for_selector('#live-status[data-state="online"]', state="attached", timeout=30000)
+        assert watcher.evaluate("window.__notReloaded") is True
+    finally:
+        one.close()
+        two.close()

@@ -118,3 +118,16 @@ def test_adding_by_mobile_a_pa_who_has_a_login_sends_an_invitation_instead(clien
     assert not Membership.objects.filter(user=other_pa, recipient=family).exists()
     assert Invitation.objects.get(recipient=family).user == other_pa
     assert len(texts_to(other_pa.profile.mobile)) == 1
+
+
+def test_a_pa_added_by_mobile_gets_one_welcome_text_saying_who_and_how_to_stop(client, family, parent):
+    from notifications.models import Message
+
+    client.force_login(parent)
+    client.post(reverse("add_pa", args=[family.pk]), DEE)
+    client.post(reverse("add_pa", args=[family.pk]), DEE)  # a second tap is refused as a duplicate
+    welcome = Message.objects.filter(to="+447700900601", purpose="welcome-pa")
+    assert welcome.count() == 1
+    body = welcome.get().body
+    assert f"{parent.first_name} added you as a PA" in body and "Reply STOP to stop texts" in body
+    assert family.display_name not in body and "Alfie" not in body  # nothing about the person cared for
