@@ -9,9 +9,15 @@ from notifications.contacts import Contact
 from .models import Profile
 
 
-def contact_for(*, user=None, number=None):
+def contact_for(*, user=None, number=None, users=None):
     """How to text `user`, or whose mobile `number` is (at most one: mobiles are unique); None if
-    they have no profile. One query."""
+    they have no profile. One query. With `users`, {user pk: Contact} for those with a profile,
+    also in one query."""
+    if users is not None:
+        owners = {u.pk: u for u in users}
+        profiles = Profile.objects.filter(user_id__in=owners)
+        return {p.user_id: Contact(mobile=p.mobile or None, consents=p.sms_consent, user=owners[p.user_id])
+                for p in profiles}
     if user is not None:
         profile = Profile.objects.filter(user=user).first()
         owner = user

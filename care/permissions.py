@@ -85,6 +85,24 @@ def can(user, codename, recipient):
     return codename in held
 
 
+def remember_permissions(pairs):
+    """Ask, in one query, what each (user, recipient) pair holds, and remember it on the user
+    objects as `can` does: a sweep about to ask `can` for many people pays one query, not one each."""
+    pairs = [(u, r) for u, r in pairs if u is not None and u.is_authenticated and not u.is_superuser]
+    if not pairs:
+        return
+    held = {}
+    rows = CareRecipientUserObjectPermission.objects.filter(
+        user_id__in={u.pk for u, _ in pairs}, content_object_id__in={r.pk for _, r in pairs},
+        permission__content_type__app_label="care",
+    ).values_list("user_id", "content_object_id", "permission__codename")
+    for user_id, recipient_id, codename in rows:
+        held.setdefault((user_id, recipient_id), set()).add(codename)
+    for user, recipient in pairs:
+        remembered = user.__dict__.setdefault("_circle_permissions", {})
+        remembered[recipient.pk] = (_generation, frozenset(held.get((user.pk, recipient.pk), ())))
+
+
 # A PA's detailed records for a person (training, assessments, the reasons for a suspension)
 # are read by the PA they belong to, the person's clinicians, the budget holder and the
 # coordinator. The rest of the circle (carers, other PAs, the ward) sees status and dates only.

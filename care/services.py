@@ -16,6 +16,15 @@ def record_audit(*, actor, recipient, action, summary):
     return AuditEvent.objects.create(actor=actor, recipient=recipient, action=action, summary=summary[:300])
 
 
+def record_audits(*, actor, entries):
+    """Many audit rows by one actor, (recipient, action, summary) each, in one query (a sweep's)."""
+    name = person_name(actor)[:300] if actor is not None else ""
+    return AuditEvent.objects.bulk_create([
+        AuditEvent(actor=actor, actor_name=name, recipient=recipient, action=action, summary=summary[:300])
+        for recipient, action, summary in entries
+    ])
+
+
 @transaction.atomic
 def add_member(*, recipient, user, role, actor=None, started_on=None):
     started_on = started_on or timezone.localdate()

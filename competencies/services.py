@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,8 @@ import notifications
 from care.kernel.clock import add_days_local
 from care.kernel.names import person_name
 from care.models import Membership, Role
-from care.permissions import can
-from care.services import record_audit
+from care.permissions import can, remember_permissions
+from care.services import record_audit, record_audits
 from care.validators import validate_within_last_year
 
 from .models import (
@@ -271,7 +271,7 @@ def reinstate(*, competency, actor, reason):
         actor=actor, recipient=competency.recipient, action="competency.reinstated",
         summary=f"{person_name(competency.pa)} reinstated for {competency.task.name}: {reason}",
     )
-    _tell_pa_and_budget_holders(competency, event)
+    _tell_pa_and_budget_holders([(competency, event)])
     return event
 
 
@@ -309,64 +309,114 @@ def expire(*, competency, now=None):
         return None  # renewed, revoked, not yet due, or another worker got there first
     competency = Competency.objects.select_related("task", "recipient", "pa").get(pk=competency.pk)
     # due_to_expire matched it signed off or suspended: either way it lapses for the rota
-    return _after_lapse(competency, Status.SIGNED_OFF, Status.EXPIRED, actor=None, reason="Review date passed", at=now)
+    return _after_lapses([competency], Status.EXPIRED, previous=Status.SIGNED_OFF, actor=None,
+                         reason="Review date passed", at=now)[0]
 
 
-def expire_due(*, now=None, batch=500):
+SWEEP_BATCH = 200
+
+
+def expire_due(*, now=None, batch=SWEEP_BATCH):
     """Periodic: every competency past its review date becomes expired. Safe to run twice or in parallel:
-    each row is claimed with a conditional update before anything is written or sent."""
+    each batch locks its rows (PostgreSQL skips rows another worker holds; SQLite's transactions take
+    the whole file) and claims them with a conditional update before anything is written or sent.
+
+    A batch is one transaction and costs a fixed number of queries (claim, records, audit rows,
+    permissions, texts) plus what the rota spends per lapse: flat in rows, a few per due competency."""
     now = now or timezone.now()
     expired = 0
     while True:
-        ids = list(Competency.objects.due_to_expire(now).order_by("valid_until").values_list("pk", flat=True)[:batch])
-        if not ids:
-            return expired
-        for pk in ids:  # one transaction each: a failure leaves the others expired
-            expired += expire(competency=Competency(pk=pk), now=now) is not None
-        if len(ids) < batch:
+        # Read outside the transaction first: with nothing due the sweep costs one query, no transaction.
+        ids = list(Competency.objects.due_to_expire(now).order_by("valid_until", "pk").values_list("pk", flat=True)[:batch])
+        done = _expire_batch(now, ids) if ids else 0
+        expired += done
+        if len(ids) < batch or not done:  # none left, or all held by another sweep that will expire them
             return expired
 
 
-def send_expiry_reminders(*, now=None):
+@transaction.atomic
+def _expire_batch(now, ids):
+    due = list(
+        Competency.objects.due_to_expire(now).filter(pk__in=ids).select_for_update(skip_locked=True, of=("self",))
+        .select_related("task", "recipient", "pa").order_by("valid_until", "pk")
+    )
+    if not due:
+        return 0
+    pks = [c.pk for c in due]
+    claimed = Competency.objects.due_to_expire(now).filter(pk__in=pks).update(status=Status.EXPIRED,
+                                                                               status_changed_at=now)
+    if claimed != len(due):  # changed since it was read (only without a row lock): keep what we claimed
+        mine = set(Competency.objects.filter(pk__in=pks, status=Status.EXPIRED, status_changed_at=now)
+                   .values_list("pk", flat=True))
+        due = [c for c in due if c.pk in mine]
+    previous = {c.pk: c.status for c in due}
+    for competency in due:
+        competency.status, competency.status_changed_at = Status.EXPIRED, now
+    _after_lapses(due, Status.EXPIRED, previous=previous, actor=None, reason="Review date passed", at=now)
+    return len(due)
+
+
+def send_expiry_reminders(*, now=None, batch=SWEEP_BATCH):
     """Periodic: text the PA and the budget holder 28 and 7 days before a competency expires.
 
     Each reminder is claimed by inserting a `Reminder` row (unique per competency, expiry and
-    interval), so running twice, or on two machines, sends nothing twice.
+    interval) in the transaction that queues its texts, whose idempotency keys name the same
+    three things: running twice, or on two machines, sends nothing twice. A batch costs a fixed
+    number of queries whatever its size.
     """
     now = now or timezone.now()
     sent = 0
     windows = {28: (now + datetime.timedelta(days=7), now + datetime.timedelta(days=28)), 7: (now, now + datetime.timedelta(days=7))}
     for days in REMINDER_DAYS:
         low, high = windows[days]
-        already = Reminder.objects.filter(
-            competency=OuterRef("pk"), days_before=days, valid_until=OuterRef("valid_until")
-        )
+        already = Reminder.objects.filter(competency=OuterRef("pk"), days_before=days, valid_until=OuterRef("valid_until"))
         due = (
             Competency.objects.signed_off()
             .filter(valid_until__gt=low, valid_until__lte=high)
             .exclude(Exists(already))
-            .select_related("recipient", "pa")
-            .order_by("valid_until")
+            .order_by("valid_until", "pk")
         )
-        for competency in due:
-            with transaction.atomic():
-                _, created = Reminder.objects.get_or_create(
-                    competency=competency, days_before=days, valid_until=competency.valid_until
-                )
-                if not created:
-                    continue  # another worker got there first
-                due_on = timezone.localtime(competency.valid_until)
-                body = (
-                    f"paworkflow: record {reference(competency)} is due for review by {due_on:%d %b %Y}. "
-                    f"Details: {_link(competency)}"
-                )
-                for user in _pa_and_budget_holders(competency):
-                    notifications.send_sms(
-                        user=user, body=body, purpose="competency_reminder", recipient=competency.recipient,
-                        idempotency_key=f"competency-{competency.pk}-expiry-{due_on:%Y%m%d%H%M}-{days}d-{user.pk}",
-                    )
-                sent += 1
+        clashes = 0
+        while True:
+            # Read outside the transaction first: with nothing due it costs one query, no transaction.
+            ids = list(due.values_list("pk", flat=True)[:batch])
+            try:
+                done = _remind_batch(due.filter(pk__in=ids), days) if ids else 0
+            except IntegrityError:
+                # Another sweep claimed one of these first (nothing of ours is kept): read again.
+                clashes += 1
+                if clashes > 3:
+                    raise
+                continue
+            sent += done
+            if len(ids) < batch or not done:
+                break
     return sent
+
+
+@transaction.atomic
+def _remind_batch(due, days):
+    due = list(due.select_for_update(skip_locked=True, of=("self",)).select_related("recipient", "pa"))
+    if not due:
+        return 0
+    Reminder.objects.bulk_create(
+        [Reminder(competency=c, days_before=days, valid_until=c.valid_until) for c in due]
+    )
+    holders = _budget_holders_of({c.recipient_id for c in due})
+    texts = []
+    for competency in due:
+        due_on = timezone.localtime(competency.valid_until)
+        body = (
+            f"paworkflow: record {reference(competency)} is due for review by {due_on:%d %b %Y}. "
+            f"Details: {_link(competency)}"
+        )
+        for user in _pa_and(holders, competency):
+            texts.append({
+                "user": user, "body": body, "purpose": "competency_reminder", "recipient": competency.recipient,
+                "idempotency_key": f"competency-{competency.pk}-expiry-{due_on:%Y%m%d%H%M}-{days}d-{user.pk}",
+            })
+    notifications.send_sms_many(texts)
+    return len(due)
 
 
 def _set_status(competency, status, *, actor, reason, at=None):
@@ -383,20 +433,38 @@ def _lapse(competency, status, *, actor, reason):
     competency.status = status
     competency.status_changed_at = at
     competency.save(update_fields=["status", "status_changed_at"])
-    return _after_lapse(competency, previous, status, actor=actor, reason=reason, at=at)
+    return _after_lapses([competency], status, previous=previous, actor=actor, reason=reason, at=at)[0]
 
 
-def _after_lapse(competency, previous, status, *, actor, reason, at):
-    event = CompetencyEvent.objects.create(competency=competency, status=status, actor=actor, at=at, reason=reason)
-    record_audit(
-        actor=actor, recipient=competency.recipient, action=f"competency.{status}",
-        summary=f"{person_name(competency.pa)} — {competency.task.name}: {Status(status).label.lower()}. {reason}",
+def _after_lapses(competencies, status, *, previous, actor, reason, at):
+    """The records, audit rows, signal and texts of competencies that have just become `status`
+    (`previous` is the status they had, or {pk: status}). Returns their events, in order.
+
+    The records, audit rows and texts are written in one query each whatever the number; the
+    signal goes once per competency. Each lapse texts each person once: the PA that their record
+    changed; the budget holders the same, unless a receiver of `competency_lapsed` answered that
+    it has told them already (the rota, when the lapse leaves shifts needing cover)."""
+    if not competencies:
+        return []
+    was = previous if isinstance(previous, dict) else {c.pk: previous for c in competencies}
+    events = CompetencyEvent.objects.bulk_create(
+        [CompetencyEvent(competency=c, status=status, actor=actor, at=at, reason=reason) for c in competencies]
     )
-    if previous in (Status.SIGNED_OFF, Status.SUSPENDED):
-        # only a competency that could cover a shift "lapses" for the rota
-        competency_lapsed.send(sender=Competency, competency=competency, reason=str(status))
-        _tell_pa_and_budget_holders(competency, event)
-    return event
+    record_audits(actor=actor, entries=[
+        (c.recipient, f"competency.{status}",
+         f"{person_name(c.pa)} — {c.task.name}: {Status(status).label.lower()}. {reason}")
+        for c in competencies
+    ])
+    # only a competency that could cover a shift "lapses" for the rota
+    lapsed = [(c, e) for c, e in zip(competencies, events) if was[c.pk] in (Status.SIGNED_OFF, Status.SUSPENDED)]
+    remember_permissions((c.pa, c.recipient) for c, _ in lapsed)  # the rota asks can(pa, ...) for each
+    holders_told = set()
+    for competency, _ in lapsed:
+        answers = competency_lapsed.send(sender=Competency, competency=competency, reason=str(status))
+        if any(answer for _, answer in answers):
+            holders_told.add(competency.pk)
+    _tell_pa_and_budget_holders(lapsed, holders_told=holders_told)
+    return events
 
 
 def reference(competency):
@@ -407,24 +475,37 @@ def _link(competency):
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("competencies:detail", args=[competency.pk])
 
 
-def _pa_and_budget_holders(competency):
-    holders = (
-        Membership.objects.active()
-        .filter(recipient=competency.recipient, role=Role.BUDGET_HOLDER)
-        .exclude(user=competency.pa)
-        .select_related("user")
+def _budget_holders_of(recipient_ids):
+    """{recipient pk: its active budget holders, by pk}, in one query."""
+    holders = {}
+    memberships = (
+        Membership.objects.active().filter(recipient_id__in=recipient_ids, role=Role.BUDGET_HOLDER)
+        .select_related("user").order_by("user_id")
     )
-    return [competency.pa, *sorted({m.user for m in holders}, key=lambda u: u.pk)]
+    for membership in memberships:
+        holders.setdefault(membership.recipient_id, {})[membership.user_id] = membership.user
+    return holders
 
 
-def _tell_pa_and_budget_holders(competency, event):
-    # No task name or clinical words in a text: a reference and a link.
-    body = (
-        f"paworkflow: record {reference(competency)} is now {event.get_status_display().lower()}. "
-        f"Details: {_link(competency)}"
-    )
-    for user in _pa_and_budget_holders(competency):
-        notifications.send_sms(
-            user=user, body=body, purpose="competency_change", recipient=competency.recipient,
-            idempotency_key=f"competency-event-{event.pk}-{user.pk}",
+def _pa_and(holders, competency, *, budget_holders=True):
+    others = holders.get(competency.recipient_id, {}) if budget_holders else {}
+    return [competency.pa, *(user for pk, user in others.items() if pk != competency.pa_id)]
+
+
+def _tell_pa_and_budget_holders(lapses, *, holders_told=()):
+    """Text the PA and the budget holders of each (competency, event); budget holders of the
+    competencies in `holders_told` have heard of that lapse already. One batch of texts."""
+    holders = _budget_holders_of({c.recipient_id for c, _ in lapses})
+    texts = []
+    for competency, event in lapses:
+        # No task name or clinical words in a text: a reference and a link.
+        body = (
+            f"paworkflow: record {reference(competency)} is now {event.get_status_display().lower()}. "
+            f"Details: {_link(competency)}"
         )
+        for user in _pa_and(holders, competency, budget_holders=competency.pk not in holders_told):
+            texts.append({
+                "user": user, "body": body, "purpose": "competency_change", "recipient": competency.recipient,
+                "idempotency_key": f"competency-event-{event.pk}-{user.pk}",
+            })
+    notifications.send_sms_many(texts)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from . import pace, replies, sms
 from .backends import SendError, get_backend
-from .contacts import contact_for
+from .contacts import contact_for, contacts_for
 from .models import FINAL, InboundMessage, Message, OptOut, Status, below, mask_number
 from .phones import parse_mobile
 
@@ -67,6 +67,41 @@ def send_message_task():
 # --- Queueing ------------------------------------------------------------------------------
 
 
+def _check_call(*, purpose, idempotency_key):
+    if not idempotency_key:
+        raise ValueError("send_sms needs an idempotency_key.")
+    if not re.fullmatch(r"[-a-z0-9_]{1,40}", purpose or ""):
+        raise ValueError("purpose is a short slug such as 'shift_offer'.")
+
+
+def _addressee(*, user, number, contact):
+    """(user, E.164 number) to text, or None when there is no number or no consent. `contact` is the
+    user's Contact (already fetched) when `user` is given."""
+    if user is not None:
+        if contact is None or not contact.consents:
+            return None
+        number = number or contact.mobile
+        if not number:
+            return None
+        return user, parse_mobile(number)
+    if not number:
+        raise ValueError("send_sms needs a user or a number.")
+    number = parse_mobile(number)
+    contact = contact_for(number=number)
+    if contact is not None:
+        if not contact.consents:
+            return None
+        user = contact.user
+    return user, number
+
+
+def _unsaved_message(*, user, number, body, purpose, idempotency_key, recipient):
+    body = sms.clean(body)
+    shape = sms.validate_body(body)
+    return Message(user=user, to=number, recipient=recipient, body=body, encoding=shape.encoding,
+                   segments=shape.segments, purpose=purpose, idempotency_key=idempotency_key)
+
+
 @transaction.atomic
 def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipient=None):
     """Queue one text in the caller's transaction; a worker sends it after commit.
@@ -76,48 +111,18 @@ def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipien
     consent, or the number texted STOP. The same idempotency_key twice gives back the
     first message and sends once.
     """
-    if not idempotency_key:
-        raise ValueError("send_sms needs an idempotency_key.")
-    if not re.fullmatch(r"[-a-z0-9_]{1,40}", purpose or ""):
-        raise ValueError("purpose is a short slug such as 'shift_offer'.")
+    _check_call(purpose=purpose, idempotency_key=idempotency_key)
     existing = Message.objects.filter(idempotency_key=idempotency_key).first()
     if existing:
         return existing
-
-    if user is not None:
-        contact = contact_for(user=user)
-        if contact is None or not contact.consents:
-            return None
-        number = number or contact.mobile
-        if not number:
-            return None
-        number = parse_mobile(number)
-    elif number:
-        number = parse_mobile(number)
-        contact = contact_for(number=number)
-        if contact is not None:
-            if not contact.consents:
-                return None
-            user = contact.user
-    else:
-        raise ValueError("send_sms needs a user or a number.")
-    if is_opted_out(number):
+    to = _addressee(user=user, number=number, contact=contact_for(user=user) if user is not None else None)
+    if to is None or is_opted_out(to[1]):
         return None
-
-    body = sms.clean(body)
-    shape = sms.validate_body(body)
+    message = _unsaved_message(user=to[0], number=to[1], body=body, purpose=purpose,
+                               idempotency_key=idempotency_key, recipient=recipient)
     try:
         with transaction.atomic():
-            message = Message.objects.create(
-                user=user,
-                to=number,
-                recipient=recipient,
-                body=body,
-                encoding=shape.encoding,
-                segments=shape.segments,
-                purpose=purpose,
-                idempotency_key=idempotency_key,
-            )
+            message.save(force_insert=True)
     except IntegrityError:
         # A concurrent call with the same key committed first: that one is the message.
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
@@ -126,6 +131,52 @@ def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipien
         return existing
     transaction.on_commit(lambda: _hand_to_worker(message.pk))
     return message
+
+
+@transaction.atomic
+def send_sms_many(texts):
+    """Queue many texts in the caller's transaction, each exactly as `send_sms(**text)` would, in a
+    fixed number of queries however many there are (a sweep texting hundreds of people).
+
+    `texts` is a list of send_sms keyword dicts; returns the list of what send_sms would have
+    returned for each. Texts to a user ask the contact hook once for all of them; texts to a
+    bare number ask it once each."""
+    texts = list(texts)
+    for text in texts:
+        _check_call(purpose=text.get("purpose"), idempotency_key=text.get("idempotency_key"))
+    if not texts:
+        return []
+    keys = [text["idempotency_key"] for text in texts]
+    existing = {m.idempotency_key: m for m in Message.objects.filter(idempotency_key__in=keys)}
+    contacts = contacts_for([t["user"] for t in texts if t.get("user") is not None and t["idempotency_key"]
+                             not in existing])
+    planned = {}  # idempotency key -> (user, number) to text, or None
+    for text in texts:
+        key, user = text["idempotency_key"], text.get("user")
+        if key in existing or key in planned:
+            continue
+        planned[key] = _addressee(user=user, number=text.get("number"),
+                                  contact=contacts.get(user.pk) if user is not None else None)
+    numbers = {to[1] for to in planned.values() if to is not None}
+    opted_out = set(OptOut.objects.filter(number__in=numbers).values_list("number", flat=True)) if numbers else set()
+    new = {}
+    for text in texts:
+        key = text["idempotency_key"]
+        to = planned.get(key)
+        if to is None or to[1] in opted_out or key in new:
+            continue
+        new[key] = _unsaved_message(user=to[0], number=to[1], body=text["body"], purpose=text["purpose"],
+                                    idempotency_key=key, recipient=text.get("recipient"))
+    if new:
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create(new.values())
+        except IntegrityError:
+            # A concurrent call queued one of these keys first: one at a time, as send_sms settles that.
+            return [send_sms(**text) for text in texts]
+        for message in new.values():
+            transaction.on_commit(lambda pk=message.pk: _hand_to_worker(pk))
+    return [existing.get(k) or new.get(k) for k in keys]
 
 
 def _hand_to_worker(message_pk):

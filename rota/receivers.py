@@ -12,7 +12,8 @@ from . import services
 
 @receiver(competency_lapsed, dispatch_uid="rota.competency_lapsed")
 def flag_shifts_after_lapse(sender, competency, reason, **kwargs):
-    services.flag_lapsed_competency(competency=competency, reason=reason)
+    """The shifts flagged (their budget holders texted about them), so competencies does not text them too."""
+    return services.flag_lapsed_competency(competency=competency, reason=reason)
 
 
 @receiver(membership_ended, dispatch_uid="rota.membership_ended")

@@ -4,12 +4,16 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from care.models import AuditEvent
 from competencies import services
 from competencies.models import Competency, CompetencyEvent, Reminder, Status
 from competencies.signals import competency_lapsed
 from notifications.models import Message
+
+from tests.factories import ProfileFactory
 
 from .factories import CompetencyFactory
 
@@ -91,3 +95,39 @@ def test_two_workers_expire_each_competency_once(pa, family):
         t.join()
     assert sum(results) == len(rows)
     assert CompetencyEvent.objects.filter(status=Status.EXPIRED).count() == len(rows)
+
+
+def _due_in_families(count, nurse):
+    """`count` competencies of each kind the sweep acts on (past their date, in the 28-day window, in
+    the 7-day window), each in its own family with a budget holder and PA who take texts."""
+    from care.models import Role
+    from tests.factories import CareRecipientFactory, member
+
+    now = timezone.now()
+    for when in (now - DAY, now + 20 * DAY, now + 3 * DAY):
+        for _ in range(count):
+            family = CareRecipientFactory()
+            holder = member(family, Role.BUDGET_HOLDER)
+            ProfileFactory(user=holder)
+            due_at(when, pa=member(family, Role.PA), recipient=family, signed_off_by=nurse)
+
+
+def test_the_sweep_spends_at_most_four_queries_per_due_competency(db, nurse):
+    """Every lapse and reminder is recorded, audited and texted, in queries that grow with what is
+    due by at most four per competency (the rota's look at each lapse's shifts among them)."""
+    from workflows.delegation.jobs import delegation_sweep
+
+    costs = {}
+    for count in (2, 8):
+        _due_in_families(count, nurse)
+        with CaptureQueriesContext(connection) as queries:
+            result = delegation_sweep()
+        assert result == {"timers_fired": 0, "expired": count, "reminders": 2 * count}
+        costs[count] = len(queries.captured_queries)
+    assert Message.objects.filter(purpose="competency_change").count() == 2 * (2 + 8)  # the PA and the budget holder
+    assert Message.objects.filter(purpose="competency_reminder").count() == 2 * 2 * (2 + 8)
+    assert CompetencyEvent.objects.filter(status=Status.EXPIRED).count() == 2 + 8
+    assert AuditEvent.objects.filter(action="competency.expired").count() == 2 + 8
+    due = 3 * (8 - 2)
+    assert costs[8] - costs[2] <= 4 * due, costs
+    assert costs[8] <= 4 * 3 * 8, costs
