@@ -119,6 +119,8 @@ def main():
             result, queries, elapsed = measure(delegation_sweep)
             assert result["expired"] == due and result["reminders"] == 2 * due, result
             figures[f"{label}_sweep_queries"] = queries
+            # the goal: at most 4 per due competency (expired, or reminded at 28 or 7 days)
+            figures[f"{label}_queries_per_due_competency"] = round(queries / (3 * due), 2)
             figures[f"{label}_sweep_ms"] = round(1000 * elapsed, 1)
             figures[f"{label}_texts_queued"] = Message.objects.count()
             again, queries, elapsed = measure(delegation_sweep)
