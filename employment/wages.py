@@ -46,3 +46,26 @@ def is_bank_holiday(day):
 
 def bank_holiday_name(day):
     return _bank_holidays(day.year).get(day)
+
+
+# Statutory Sick Pay: from 6 April 2026 it is payable from the first day of sickness (and the
+# lower earnings limit is removed); before, from the fourth day of a period of four or more days.
+SSP_FROM_DAY_ONE = datetime.date(2026, 4, 6)
+SSP_WAITING_DAYS = 3
+
+
+def ssp_days(first_day, last_day):
+    """The days of one run of sickness on which Statutory Sick Pay is due (whether the employee
+    qualifies otherwise is the payroll bureau's check)."""
+    days = [first_day + datetime.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    if first_day >= SSP_FROM_DAY_ONE:
+        return days
+    if len(days) <= SSP_WAITING_DAYS:
+        return [d for d in days if d >= SSP_FROM_DAY_ONE]
+    return [d for i, d in enumerate(days) if i >= SSP_WAITING_DAYS or d >= SSP_FROM_DAY_ONE]
+
+
+def yearly_entitlement_hours(weekly_hours):
+    """Regular hours: 5.6 weeks of the contracted week. (The 28-day cap only bites on a week of more
+    than five working days, which the terms do not record.)"""
+    return (STATUTORY_WEEKS * weekly_hours).quantize(Decimal("0.01"))

@@ -173,8 +173,6 @@ SECOND_FACTOR_MAX_AGE_HOURS = int(os.environ.get("SECOND_FACTOR_MAX_AGE_HOURS", 
 STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 
 # --- Rota costing (read with defaults, not from the environment: see docs/rota.md) ----
-# The hourly National Minimum (Living) Wage changes every April.
-ROTA_NATIONAL_MINIMUM_WAGE = "12.71"
 # Employer on-costs (NI, pension, insurance) as a percentage of pay.
 ROTA_EMPLOYER_ONCOST_PERCENT = "20"
 # How far ahead a shift may be planned (two years); a date beyond it is a slip of the thumb.

@@ -11,6 +11,8 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("employment/", include("employment.urls")),
     path("rota/", include("rota.urls")),
+    path("timesheets/", include("rota.timesheet_urls")),
+    path("pay/", include("rota.pay_urls")),
     path("respite/", include("respite.urls")),
     path("", include("accounts.urls")),
     path("", include("care.urls")),

@@ -8,6 +8,7 @@ class RotaConfig(AppConfig):
     def ready(self):
         from notifications import replies
 
-        from . import home, jobs, receivers, services  # noqa: F401  home section, periodic jobs, signal receivers
+        from . import home, jobs, receivers, services, timesheets  # noqa: F401  home section, periodic jobs, signal receivers
 
         replies.register(("YES", "NO"), services.handle_sms_reply)
+        replies.register("OK", timesheets.handle_ok_reply)

@@ -259,3 +259,6 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed for {self.pa}"
+
+# Timesheets live in their own module (actual hours, rota/timesheets.py); imported here so Django finds them.
+from .timesheet_models import Timesheet, TimesheetVersion  # noqa: E402,F401

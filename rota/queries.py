@@ -12,10 +12,12 @@ from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
 from competencies.models import Competency
 from employment.models import Absence
+from employment.wages import minimum_wage_on
 from notifications.contacts import contact_for
 from notifications.phones import parse_mobile
 from notifications.services import is_opted_out
 
+from . import pay
 from .models import Offer, Shift
 from .rules import rota_weeks
 
@@ -217,9 +219,9 @@ def _hours_within(spans, window_start, window_end):
 # --- Cost ---------------------------------------------------------------------------
 
 
-def national_minimum_wage():
-    """Hourly National Minimum (Living) Wage, a setting because it changes every April."""
-    return Decimal(str(settings.ROTA_NATIONAL_MINIMUM_WAGE))
+def national_minimum_wage(day=None):
+    """The hourly National Living Wage on `day` (today by default), from employment's one table."""
+    return minimum_wage_on(day or timezone.localdate())
 
 
 def oncost_percent():
@@ -227,33 +229,27 @@ def oncost_percent():
     return Decimal(str(settings.ROTA_EMPLOYER_ONCOST_PERCENT))
 
 
-def pay_rates(pa):
-    """(hourly, sleep-in) for a PA, or None if they have no rates recorded."""
-    profile = getattr(pa, "pa_profile", None) if pa is not None else None
-    return (profile.hourly_rate, profile.sleep_in_rate) if profile else None
+def shift_pay(shift, terms=None):
+    """Planned gross pay for the shift at the terms in force on its date (rota.pay has the rules).
 
-
-def shift_pay(shift, rates=None):
-    """Gross pay for the shift, never below the minimum wage for its hours.
-
-    An open shift (or a PA without rates) is estimated at the minimum wage.
+    A sleep-in is its flat allowance (the plan has no time woken; the approved timesheet adds it).
+    An open shift (or a PA without rates) is estimated at the minimum wage for every hour, a
+    sleep-in included: the most it could cost until a PA is booked.
+    `terms` is rota.pay.terms_by_pa(...) when costing many shifts.
     """
-    hours = shift.hours
-    floor = national_minimum_wage() * hours
-    rates = rates if rates is not None else pay_rates(shift.pa)
+    rates = pay.rates_for(shift, terms)
     if rates is None:
-        pay = floor
-    elif shift.kind == Shift.Kind.SLEEP_IN:
-        pay = max(rates[1], floor)
-    else:
-        pay = max(rates[0], national_minimum_wage()) * hours
-    return pay.quantize(PENNY, ROUND_HALF_UP)
+        return pay.money(national_minimum_wage(timezone.localdate(shift.start)) * shift.hours)
+    return pay.pay_for(kind=shift.kind, start=shift.start, end=shift.end, rates=rates).gross
 
 
-def shift_cost(shift, rates=None):
+def shift_cost(shift, terms=None):
     """What the shift costs the budget: pay plus employer on-costs."""
-    pay = shift_pay(shift, rates)
-    return (pay * (1 + oncost_percent() / 100)).quantize(PENNY, ROUND_HALF_UP)
+    return with_oncosts(shift_pay(shift, terms))
+
+
+def with_oncosts(amount):
+    return (amount * (1 + oncost_percent() / 100)).quantize(PENNY, ROUND_HALF_UP)
 
 
 @dataclass
@@ -291,7 +287,7 @@ def budget_for(recipient, day):
 
 
 def budget_summary(recipient, day=None, now=None):
-    """Planned cost of the rota over the budget period containing `day`, against the budget. Two queries."""
+    """Planned cost of the rota over the budget period containing `day`, against the budget. Three queries."""
     day = day or timezone.localdate()
     now = now or timezone.now()
     budget = budget_for(recipient, day)
@@ -304,8 +300,9 @@ def budget_summary(recipient, day=None, now=None):
                 start__lt=local_midnight(budget.period_end))
         .select_related("pa__pa_profile")
     )
+    terms = pay.terms_by_pa(recipient, budget.period_end)
     for shift in shifts:
-        cost = shift_cost(shift)
+        cost = shift_cost(shift, terms)
         summary.planned += cost
         summary.shift_count += 1
         if shift.end <= now:
@@ -333,4 +330,5 @@ def budget_warnings(summary):
 
 def week_cost(recipient, monday):
     shifts = Shift.objects.live().filter(recipient=recipient).in_week(monday).select_related("pa__pa_profile")
-    return sum((shift_cost(s) for s in shifts), Decimal("0.00"))
+    terms = pay.terms_by_pa(recipient, monday + datetime.timedelta(days=7))
+    return sum((shift_cost(s, terms) for s in shifts), Decimal("0.00"))

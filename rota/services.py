@@ -21,7 +21,7 @@ from care.permissions import can
 from care.services import record_audit
 from competencies.models import Competency
 
-from . import live, rules, signals
+from . import live, rules, signals, timesheets
 from .models import Offer, OfferRecipient, OfferResponse, Shift
 from .queries import budget_summary, budget_holders, eligible_pas, not_eligible, working_time_warnings
 
@@ -429,4 +429,5 @@ def complete_shift(*, shift):
         return False
     shift.status = Shift.Status.COMPLETED
     _save(shift, ["status"])
+    timesheets.open_timesheet(shift=shift)
     return True

@@ -18,3 +18,21 @@ def family_two_absence(cast):
 
 
 OBJECTS = {"absence_pk": family_two_absence}
+
+
+def family_two_timesheet(cast):
+    """A finished shift of family two's PA with its timesheet (made here: the demo's are family one's)."""
+    from rota.models import Shift, Timesheet
+    from rota.timesheets import open_timesheet
+
+    found = Timesheet.objects.filter(shift__recipient=cast["recipient"]).order_by("pk").first()
+    if found is None:
+        pa = get_user_model().objects.get(username="other-pa")
+        end = timezone.now() - datetime.timedelta(days=1)
+        shift = Shift.objects.create(recipient=cast["recipient"], pa=pa, start=end - datetime.timedelta(hours=3),
+                                     end=end, status=Shift.Status.COMPLETED)
+        found = open_timesheet(shift=shift)
+    return found.pk
+
+
+OBJECTS["timesheet_pk"] = family_two_timesheet

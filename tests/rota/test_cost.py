@@ -13,7 +13,6 @@ from .factories import YEAR, ShiftFactory, at
 
 @pytest.fixture(autouse=True)
 def rates(settings):
-    settings.ROTA_NATIONAL_MINIMUM_WAGE = "12.71"
     settings.ROTA_EMPLOYER_ONCOST_PERCENT = "20"
 
 
@@ -30,10 +29,12 @@ def test_a_rate_below_the_minimum_wage_is_lifted_to_it(family, pa, monday):
     assert shift_pay(shift) == Decimal("101.68")  # 8 h x £12.71
 
 
-def test_a_sleep_in_is_paid_its_flat_rate(family, pa, monday):
+def test_a_sleep_in_is_its_flat_allowance_not_the_minimum_wage_for_every_hour(family, pa, monday):
+    # Mencap (2021): the minimum wage is due for time woken to work, not time asleep. The plan has
+    # no time woken: the old costing raised this to 8 h x £12.71 = £101.68.
     shift = ShiftFactory(recipient=family, pa=pa, kind="sleep_in", start=at(monday, 23),
                          end=at(monday + datetime.timedelta(days=1), 7))
-    assert shift_pay(shift) == Decimal("101.68")  # the £95 flat rate is below 8 h at the minimum wage
+    assert shift_pay(shift) == Decimal("95.00")
     pa.pa_profile.sleep_in_rate = Decimal("120.00")
     pa.pa_profile.save()
     shift.pa.refresh_from_db()
