@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from competencies.models import Competency, HealthcareTask
 
-from . import ical, services
+from . import demo_worked, ical, services
 from .models import CalendarFeed, Shift
 from .queries import local_instant
 
@@ -75,3 +75,4 @@ def seed(cast):
     if not CalendarFeed.objects.filter(pa=other_pa, revoked_at__isnull=True).exists():
         ical.new_feed(pa=other_pa)
     cast["rota"] = {"family_two_shift": Shift.objects.filter(recipient=two).order_by("pk").first()}
+    demo_worked.seed(cast)

@@ -90,7 +90,7 @@ def rates_for(shift, terms_by_pa=None):
 def terms_by_pa(recipient, until):
     """{pa_id: [terms versions in effective order]} for the family, in one query."""
     found = {}
-    for terms in Terms.objects.for_family(recipient, until):
+    for terms in Terms.objects.for_family(recipient, until).select_related("pa"):
         found.setdefault(terms.pa_id, []).append(terms)
     return found
 

@@ -10,15 +10,17 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from care.kernel.clock import local_midnight
 from care.kernel.names import person_name
 from employment.models import Absence, Contract
 from employment.queries import terms_on
-from employment.wages import IRREGULAR_ACCRUAL, ssp_days
+from employment.wages import IRREGULAR_ACCRUAL, ssp_days, yearly_entitlement_hours
 
 from . import pay
 from .models import Shift, Timesheet
+from .queries import shift_cost, with_oncosts
 
 ZERO = Decimal("0")
 HOURS = Decimal("0.01")
@@ -92,24 +94,40 @@ def check_range(first, last):
         raise ValidationError("A range can be at most two years long.")
 
 
-def _days_within(absence, first, last):
-    return max(0, (min(absence.last_day, last) - max(absence.first_day, first)).days + 1)
+def _days(first, last):
+    return [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def pay_summary(recipient, first, last):
-    """PaySummary for the local dates first..last (inclusive)."""
-    check_range(first, last)
+def _rates_on(line, versions, day):
+    in_force = terms_on(versions, day)
+    if in_force is not None:
+        return pay.Rates.from_terms(in_force).on(day)
+    profile = getattr(line.pa, "pa_profile", None)
+    return pay.Rates.from_profile(profile).on(day) if profile is not None else pay.Rates(ZERO, ZERO)
+
+
+def collect(recipient, first, last, group=lambda day: None):
+    """({(group(day), pa_id): PayLine}, waiting) for the local dates first..last: each shift counts
+    on the day it starts, each day of holiday or sickness on its own day. Six queries."""
     start, end = local_midnight(first), local_midnight(last, days=1)
     terms = pay.terms_by_pa(recipient, last)
     timesheets = list(Timesheet.objects.for_pay(recipient, start, end))
-    absences = list(Absence.objects.approved().filter(recipient=recipient).on_days(first, last).select_related("pa"))
+    absences = list(Absence.objects.approved().filter(recipient=recipient).on_days(first, last))
     waiting = Timesheet.objects.filter(shift__recipient=recipient, shift__start__gte=start, shift__start__lt=end,
                                        approved_version__isnull=True).count()
     pa_ids = {t.pa_id for t in timesheets} | {a.pa_id for a in absences}
     pas = get_user_model().objects.filter(pk__in=pa_ids).select_related("pa_profile").in_bulk()
-    lines = {pk: PayLine(pa=pas[pk], terms=terms_on(terms.get(pk, ()), last)) for pk in pa_ids}
+    lines = {}
+
+    def line_for(day, pa_id):
+        key = (group(day), pa_id)
+        if key not in lines:
+            lines[key] = PayLine(pa=pas[pa_id], terms=terms_on(terms.get(pa_id, ()), last))
+        return lines[key]
+
     for timesheet in timesheets:
-        shift, version, line = timesheet.shift, timesheet.approved_version, lines[timesheet.pa_id]
+        shift, version = timesheet.shift, timesheet.approved_version
+        line = line_for(timezone.localdate(shift.start), timesheet.pa_id)
         shift.pa = pas[timesheet.pa_id]
         rates = pay.rates_for(shift, terms) or pay.Rates(ZERO, ZERO)
         worked = pay.pay_for(kind=shift.kind, start=version.start, end=version.end, rates=rates,
@@ -125,23 +143,178 @@ def pay_summary(recipient, first, last):
         line.uplift += worked.uplift
         line.sleep_in_pay += worked.sleep_in_pay
     for absence in absences:
-        line, days = lines[absence.pa_id], _days_within(absence, first, last)
-        if absence.kind == Absence.Kind.SICKNESS:
-            line.sickness_days += days
-            line.ssp_days += sum(1 for d in ssp_days(absence.first_day, absence.last_day) if first <= d <= last)
-            continue
-        hours = absence.hours * days / absence.days
-        versions = terms.get(absence.pa_id, ())
-        in_force = terms_on(versions, max(absence.first_day, first))
-        rates = pay.Rates.from_terms(in_force) if in_force else (
-            pay.Rates.from_profile(line.pa.pa_profile) if hasattr(line.pa, "pa_profile") else pay.Rates(ZERO, ZERO))
-        line.holiday_hours += hours
-        line.holiday_pay += pay.money(hours * rates.on(max(absence.first_day, first)).hourly)
+        due = set(ssp_days(absence.first_day, absence.last_day)) if absence.kind == Absence.Kind.SICKNESS else ()
+        per_day = absence.hours / absence.days
+        for day in _days(max(absence.first_day, first), min(absence.last_day, last)):
+            line = line_for(day, absence.pa_id)
+            if absence.kind == Absence.Kind.SICKNESS:
+                line.sickness_days += 1
+                line.ssp_days += day in due
+            else:
+                line.holiday_hours += per_day
+                line.holiday_pay += per_day * _rates_on(line, terms.get(absence.pa_id, ()), day).hourly
     for line in lines.values():
         for name in ("night_hours", "weekend_hours", "bank_holiday_hours", "woken_hours", "holiday_hours"):
             setattr(line, name, getattr(line, name).quantize(HOURS))
+        line.holiday_pay = pay.money(line.holiday_pay)
         line.hours = {kind: hours.quantize(HOURS) for kind, hours in line.hours.items()}
         if line.terms is not None and line.terms.contract == Contract.IRREGULAR:
             line.accrued_hours = (line.worked_hours * IRREGULAR_ACCRUAL).quantize(HOURS)
-    ordered = sorted(lines.values(), key=lambda line: (line.name.lower(), line.pa.pk))
-    return PaySummary(recipient=recipient, first=first, last=last, lines=ordered, waiting=waiting)
+    return lines, waiting
+
+
+def by_name(lines):
+    return sorted(lines, key=lambda line: (line.name.lower(), line.pa.pk))
+
+
+def pay_summary(recipient, first, last):
+    """PaySummary for the local dates first..last (inclusive)."""
+    check_range(first, last)
+    lines, waiting = collect(recipient, first, last)
+    return PaySummary(recipient=recipient, first=first, last=last, lines=by_name(lines.values()), waiting=waiting)
+
+
+# --- Holiday balances ------------------------------------------------------------------
+
+
+def _anniversary(start, year):
+    try:
+        return start.replace(year=year)
+    except ValueError:  # a leave year starting 29 February
+        return start.replace(year=year, day=28)
+
+
+def leave_year(terms, day):
+    """(first, last): the leave year of these terms that contains `day`."""
+    first = _anniversary(terms.leave_year_start, day.year)
+    if first > day:
+        first = _anniversary(terms.leave_year_start, day.year - 1)
+    return first, _anniversary(terms.leave_year_start, first.year + 1) - datetime.timedelta(days=1)
+
+
+@dataclass
+class HolidayBalance:
+    pa: object
+    first: datetime.date
+    last: datetime.date
+    contract: str
+    earned: Decimal  # regular: the year's entitlement; irregular: accrued from hours worked so far
+    taken: Decimal  # approved holiday in the leave year, taken or booked
+
+    @property
+    def left(self):
+        return self.earned - self.taken
+
+    @property
+    def name(self):
+        return person_name(self.pa)
+
+
+def holiday_balances(recipient, day, pa=None):
+    """Each PA's holiday in the leave year containing `day` (by the terms in force then): entitlement
+    or 12.07% accrual, less approved holiday. One `collect` per distinct leave year (usually one)."""
+    versions = pay.terms_by_pa(recipient, day)
+    by_year = {}
+    for pa_id, terms in versions.items():
+        in_force = terms_on(terms, day)
+        if in_force is not None and (pa is None or pa_id == pa.pk):
+            by_year.setdefault(leave_year(in_force, day), []).append(in_force)
+    balances = []
+    for (first, last), in_force in by_year.items():
+        lines, _waiting = collect(recipient, first, last)
+        found = {pa_id: line for (_group, pa_id), line in lines.items()}
+        for terms in in_force:
+            line = found.get(terms.pa_id)
+            if terms.contract == Contract.REGULAR:
+                earned = yearly_entitlement_hours(terms.weekly_hours)
+            else:
+                earned = line.accrued_hours if line else ZERO
+            balances.append(HolidayBalance(pa=terms.pa, first=first, last=last, contract=terms.contract,
+                                           earned=earned, taken=line.holiday_hours if line else ZERO))
+    return sorted(balances, key=lambda b: (b.name.lower(), b.pa.pk))
+
+
+# --- Actual spend against the budget ---------------------------------------------------
+
+
+@dataclass
+class Month:
+    first: datetime.date
+    actual: Decimal = ZERO  # approved timesheets and holiday pay, with on-costs
+    awaiting: Decimal = ZERO  # worked but not approved yet, at the planned cost
+    planned: Decimal = ZERO  # shifts still to come, at the planned cost
+
+    @property
+    def plan(self):
+        return self.awaiting + self.planned
+
+    @property
+    def forecast(self):
+        return self.actual + self.plan
+
+
+@dataclass
+class ActualAgainstPlan:
+    budget: object
+    months: list
+    by_pa: list  # [(name, actual)]
+
+    def total(self, name):
+        return sum((getattr(m, name) for m in self.months), ZERO)
+
+    @property
+    def forecast(self):
+        return self.total("forecast")
+
+    @property
+    def total_actual(self):
+        return self.total("actual")
+
+    @property
+    def total_plan(self):
+        return self.total("awaiting") + self.total("planned")
+
+    @property
+    def overspend(self):
+        return max(ZERO, self.forecast - self.budget.amount)
+
+
+def _month_of(day):
+    return day.replace(day=1)
+
+
+def actual_against_plan(budget, now=None):
+    """Month by month over the budget period: actual spend to date (approved timesheets, holiday pay,
+    on-costs), shifts worked but not approved (at plan), and the plan for the rest. Nine queries."""
+    now = now or timezone.now()
+    recipient = budget.recipient
+    first, last = budget.period_start, budget.period_end - datetime.timedelta(days=1)
+    months = {}
+    day = _month_of(first)
+    while day <= last:
+        months[day] = Month(first=day)
+        day = _month_of(day + datetime.timedelta(days=32))
+    today = min(timezone.localdate(now), last)
+    by_pa = {}
+    if today >= first:
+        lines, _waiting = collect(recipient, first, today, group=_month_of)
+        for (month, pa_id), line in lines.items():
+            spent = with_oncosts(line.gross)
+            months[month].actual += spent
+            by_pa.setdefault(pa_id, [line.name, ZERO])[1] += spent
+    terms = pay.terms_by_pa(recipient, last)
+    shifts = (
+        Shift.objects.live().filter(recipient=recipient, start__gte=local_midnight(first),
+                                    start__lt=local_midnight(last, days=1))
+        .exclude(timesheet__approved_version__isnull=False)
+        .select_related("pa__pa_profile")
+    )
+    for shift in shifts:
+        month = months[_month_of(timezone.localdate(shift.start))]
+        cost = shift_cost(shift, terms)
+        if shift.end <= now:
+            month.awaiting += cost if shift.status in (Shift.Status.CONFIRMED, Shift.Status.COMPLETED) else ZERO
+        else:
+            month.planned += cost
+    ordered = sorted(by_pa.values(), key=lambda pair: pair[0].lower())
+    return ActualAgainstPlan(budget=budget, months=list(months.values()), by_pa=[tuple(p) for p in ordered])

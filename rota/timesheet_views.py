@@ -3,13 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care.audit import record_staff_view
 from care.permissions import can, recipient_permission_required, require_object_permission
 from employment.permissions import is_employer, sees_pay
 
-from . import timesheets
+from . import payroll, timesheets
 from .models import Timesheet
 from .timesheet_forms import QueryForm, TimesForm, VersionForm, WorkedShiftForm
 
@@ -42,6 +43,7 @@ def timesheet_list(request, recipient):
     return render(request, "rota/timesheets.html", {
         "recipient": recipient, "timesheets": found.order_by("-shift__start", "-pk")[:LIST_LIMIT],
         "employer": is_employer(user, recipient),
+        "balances": payroll.holiday_balances(recipient, timezone.localdate(), pa=None if everyone else user),
     })
 
 
@@ -82,7 +84,8 @@ def confirm(request, timesheet_pk):
     timesheet = get_timesheet_or_404(request.user, timesheet_pk)
     if request.user.pk != timesheet.pa_id:
         raise PermissionDenied("Only the PA who worked the shift confirms it.")
-    version = VersionForm(request.POST).cleaned_data.get("version") if VersionForm(request.POST).is_valid() else None
+    form = VersionForm(request.POST)
+    version = form.cleaned_data.get("version") if form.is_valid() else None
     return _done(request, timesheet, lambda: timesheets.confirm_timesheet(
         timesheet=timesheet, pa=request.user, expected_version=version), "Timesheet confirmed.")
 

@@ -8,6 +8,7 @@ One transaction each, the timesheet row locked first, an audit row each; texts t
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -244,8 +245,6 @@ def query_timesheet(*, timesheet, actor, reason, expected_version=None):
 def record_worked_shift(*, recipient, pa, actor, kind, start, end, break_minutes=0, woken_minutes=0, reason=""):
     """A shift that already happened (cover never planned): recorded by the budget holder, then
     confirmed by the PA."""
-    from . import services  # the booking rules' locks (services imports this module)
-
     if not is_employer(actor, recipient):
         raise PermissionDenied("Only the budget holder records worked shifts.")
     if not can(pa, "work_shifts", recipient):
@@ -257,7 +256,8 @@ def record_worked_shift(*, recipient, pa, actor, kind, start, end, break_minutes
     check_day(timezone.localdate(start))
     if end > timezone.now():
         raise ValidationError("This shift has not ended yet; plan it on the rota instead.")
-    services._lock_pa(pa)
+    # The PA's row lock, as rota.services takes it to book: two rotas cannot double-book them at once.
+    get_user_model().objects.select_for_update().get(pk=pa.pk)
     if Shift.objects.booked_for(pa).overlapping(start, end).exists():
         raise ValidationError(f"{person_name(pa)} already has a shift in those times.")
     away = Absence.objects.keeping_out(recipient=recipient, pa=pa, start=start, end=end).first()

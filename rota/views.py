@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from care.audit import record_staff_view
 from care.kernel.names import person_name
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
+from employment.models import Absence
 
-from . import ical, live, services
+from . import ical, live, payroll, services
 from .forms import (
     AnswerForm, AssignForm, CancelForm, NeedsCoverForm, ShiftForm, VersionForm, form_errors, missing_version,
 )
@@ -61,6 +62,9 @@ def week(request, recipient):
         "needs_cover": needs_cover_count(recipient),
         "seq": live.current_seq(recipient.pk),
         "outside": outside,
+        "pay_pages": can_budget or can(user, "work_shifts", recipient),
+        "away": Absence.objects.approved().filter(recipient=recipient)
+        .on_days(monday, monday + datetime.timedelta(days=6)).select_related("pa"),
     }
     if can_budget:
         context["week_cost"] = week_cost(recipient, monday)
@@ -293,9 +297,11 @@ def budget(request, recipient):
     except ValueError:
         day = timezone.localdate()
     record_staff_view(request, recipient, "Budget")
+    summary = budget_summary(recipient, day)
     return render(request, "rota/budget.html", {
-        "recipient": recipient, "summary": budget_summary(recipient, day),
+        "recipient": recipient, "summary": summary,
         "nmw": national_minimum_wage(), "oncost": oncost_percent(),
+        "actual": payroll.actual_against_plan(summary.budget) if summary.budget else None,
     })
 
 

@@ -181,3 +181,12 @@ def test_deciding_is_403_for_a_pa_404_outside_405_on_get(client, family, parent,
     assert client.get(url).status_code == 405
     assert client.post(url, {"decision": "approve"}).status_code == 302
     assert Absence.objects.get(pk=request.pk).status == "approved"
+
+
+def test_approved_leave_shows_on_the_rota_week(client, family, parent, pa, monday):
+    absence(family, pa, monday, monday + datetime.timedelta(days=1))
+    absence(family, pa, monday + datetime.timedelta(days=3), status="requested")
+    client.force_login(parent)
+    body = client.get(reverse("rota:week", args=[family.pk]), {"week": monday.isoformat()}).content.decode()
+    assert "Away this week:" in body and "on holiday Mon 01 Mar–Tue 02 Mar" in body
+    assert "Thu 04 Mar" not in body.split("Away this week:")[1].split("</p>")[0]  # waiting: not shown

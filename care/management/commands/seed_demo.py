@@ -7,7 +7,7 @@ from django.db import transaction
 
 from care.demo import DEMO_PASSWORD, logins
 
-PROJECT_APPS = {"care", "notifications", "competencies", "workflows", "rota", "respite"}
+PROJECT_APPS = {"care", "notifications", "competencies", "employment", "workflows", "rota", "respite"}
 
 
 class Command(BaseCommand):
