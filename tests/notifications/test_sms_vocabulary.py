@@ -86,8 +86,9 @@ def _render(node):
 
 
 def text_bodies(path):
-    """The literal parts of every body handed to send_sms (or rota's _text_pa) in one module: the
-    arguments themselves and whatever was assigned to a name passed as the body."""
+    """The literal parts of every body handed to send_sms (or rota's _text_pa), or written as a
+    text's "body" for send_sms_many, in one module: the arguments themselves and whatever was
+    assigned to a name passed as the body."""
     tree = ast.parse((ROOT / path).read_text())
     assigned = {}
     for node in ast.walk(tree):
@@ -97,6 +98,13 @@ def text_bodies(path):
                     assigned.setdefault(target.id, []).append(node.value)
     bodies = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):  # a text for send_sms_many: {"user": ..., "body": ..., ...}
+            args = [v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant) and k.value == "body"]
+            for arg in args:
+                values = assigned.get(arg.id, []) if isinstance(arg, ast.Name) else [arg]
+                for value in values:
+                    bodies += [text for text in map(_render, ast.walk(value)) if text]
+            continue
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
