@@ -67,7 +67,8 @@ def family_with_a_year_worked(first_day):
                                 kind="sleep_in" if sleep_in else "day"))
     shifts = Shift.objects.bulk_create(shifts, batch_size=500)
     timesheets = Timesheet.objects.bulk_create(
-        [Timesheet(shift=s, pa_id=s.pa_id, status="approved", code=f"{i % 900000 + 100000}")
+        # Confirmed first: an approved timesheet must point at its approved version, written next.
+        [Timesheet(shift=s, pa_id=s.pa_id, status="confirmed", code=f"{i % 900000 + 100000}")
          for i, s in enumerate(shifts)], batch_size=500)
     versions = TimesheetVersion.objects.bulk_create(
         [TimesheetVersion(timesheet=t, number=1, start=s.start, end=s.end, source="plan",
@@ -75,8 +76,9 @@ def family_with_a_year_worked(first_day):
         batch_size=500)
     for timesheet, version in zip(timesheets, versions):
         timesheet.current_version = timesheet.approved_version = version
-        timesheet.approved_by = holder
-    Timesheet.objects.bulk_update(timesheets, ["current_version", "approved_version", "approved_by"], batch_size=500)
+        timesheet.approved_by, timesheet.status = holder, "approved"
+    Timesheet.objects.bulk_update(timesheets, ["current_version", "approved_version", "approved_by", "status"],
+                                  batch_size=500)
     return recipient, holder, len(shifts)
 
 

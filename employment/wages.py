@@ -36,8 +36,9 @@ def minimum_wage_on(day):
 
 @functools.lru_cache(maxsize=64)
 def _bank_holidays(year):
-    # England's list is England and Wales's: the two share every bank holiday.
-    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+    """{date: name}. England's list is England and Wales's: the two share every bank holiday. A plain
+    dict: the package's own lookup parses its key on every call, and pay asks once per hour worked."""
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
 
 
 def is_bank_holiday(day):
