@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from care.permissions import can, recipients_for
 
-from .models import RespiteAccount, RespiteBooking
+from .models import CarerAssessment, RespiteAccount, RespiteBooking
 
 
 class Rights:
@@ -45,6 +45,10 @@ class Rights:
     def sees(self, account):
         return self.holds(account) or self.sees_all_accounts
 
+    def sees_assessment(self, assessment):
+        """A carer's assessment is the carer's own: they, the budget holder and the coordinator see it."""
+        return (assessment.carer_id == self.user.pk and self.has("use_respite")) or self.sees_all_accounts
+
     def may_book(self, account):
         return self.holds(account)
 
@@ -70,6 +74,28 @@ def visible_accounts(user):
     )
 
 
+def visible_assessments(user, recipient):
+    """The carers' assessments for this person this user may see (all, or only their own)."""
+    assessments = CarerAssessment.objects.filter(recipient=recipient)
+    allowed = rights(user, recipient)
+    if allowed.sees_all_accounts:
+        return assessments
+    if allowed.has("use_respite"):
+        return assessments.filter(carer=user)
+    return assessments.none()
+
+
+def get_assessment_or_404(user, assessment_pk):
+    """(assessment, rights): 404 unless the user is the carer, the budget holder or the coordinator."""
+    assessment = get_object_or_404(
+        CarerAssessment.objects.select_related("recipient", "carer", "recorded_by", "supersedes", "superseded_by"),
+        pk=assessment_pk)
+    allowed = rights(user, assessment.recipient)
+    if not allowed.sees_assessment(assessment):
+        raise Http404("No such assessment.")
+    return assessment, allowed
+
+
 def approvable_bookings(user):
     """Bookings waiting for this user as the person's budget holder."""
     return RespiteBooking.objects.awaiting_approval().filter(account__recipient__in=_budget_held(user))
@@ -77,7 +103,7 @@ def approvable_bookings(user):
 
 def get_account_or_404(user, account_pk):
     """(account, rights): 404 unless the user may see this account."""
-    account = get_object_or_404(RespiteAccount.objects.select_related("recipient", "carer"), pk=account_pk)
+    account = get_object_or_404(RespiteAccount.objects.select_related("recipient", "carer", "assessment"), pk=account_pk)
     allowed = rights(user, account.recipient)
     if not allowed.sees(account):
         raise Http404("No such account.")

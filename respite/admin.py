@@ -4,7 +4,10 @@ from django.contrib import admin
 from care.audit import StaffViewsAudited
 from care.kernel.admin import ReadOnlyAdmin
 
-from .models import BookingDecision, Entry, ExpiryReminder, Lot, RespiteAccount, RespiteBooking
+from .models import (
+    AssessmentReviewReminder, BookingDecision, CarerAssessment, Entry, ExpiryReminder, Lot, RespiteAccount,
+    RespiteBooking,
+)
 
 
 @admin.register(RespiteAccount)
@@ -43,3 +46,16 @@ class BookingDecisionAdmin(ReadOnlyAdmin):
 @admin.register(ExpiryReminder)
 class ExpiryReminderAdmin(ReadOnlyAdmin):
     list_display = ["account", "expires_on", "hours", "sent_at"]
+
+
+@admin.register(CarerAssessment)
+class CarerAssessmentAdmin(StaffViewsAudited, ReadOnlyAdmin):
+    """Read-only: a carer's assessment is recorded once; a review is a new one."""
+
+    list_display = ["carer", "recipient", "assessed_on", "eligibility", "respite_hours", "review_on"]
+    list_select_related = ["carer", "recipient"]
+
+
+@admin.register(AssessmentReviewReminder)
+class AssessmentReviewReminderAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "review_on", "sent_at"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from care.kernel.clock import local_midnight
 
 from . import services, settlement
-from .models import PeriodUnit, RespiteAccount
+from .models import CarerAssessment, Eligibility, PeriodUnit, RespiteAccount
 from .periods import period_starts
 
 
@@ -24,6 +24,22 @@ def _account(recipient, carer, coordinator, **terms):
     return account
 
 
+def _assessment(recipient, carer, coordinator):
+    """The carer's assessment behind their respite account (invented, recorded by the coordinator)."""
+    today = timezone.localdate()
+    existing = CarerAssessment.objects.current().filter(recipient=recipient, carer=carer).first()
+    return existing or CarerAssessment.objects.create(
+        recipient=recipient, carer=carer, assessed_on=today - datetime.timedelta(weeks=50),
+        assessor="Jo Example, carers' assessment team (demo council)", able_to_continue=True,
+        willing_to_continue=True, impact="Broken sleep on the nights the suction alarm goes; less time with friends.",
+        outcomes="A regular day off; to keep up choir on Thursday evenings.", eligibility=Eligibility.ELIGIBLE,
+        support="Respite cover by Alfie's own PAs, booked by Pat.", respite_hours=Decimal("8.00"),
+        respite_period_length=4, respite_period_unit=PeriodUnit.WEEK,
+        # due for review within the month, so the coordinator's caseload shows it
+        review_on=today + datetime.timedelta(days=20), recorded_by=coordinator,
+    )
+
+
 def _next(weekday, hour):
     today = timezone.localdate()
     day = today + datetime.timedelta(days=(weekday - today.weekday()) % 7 or 7)
@@ -35,8 +51,9 @@ def seed(cast):
     today = timezone.localdate()
 
     # Family one: 8 hours every 4 weeks for 48 weeks, so the first hours expire within the month.
+    assessment = _assessment(cast["family_one"], users["grandparent"], users["coordinator"])
     grandparent = _account(
-        cast["family_one"], users["grandparent"], users["coordinator"],
+        cast["family_one"], users["grandparent"], users["coordinator"], assessment=assessment,
         allowance_hours=Decimal("8.00"), period_length=4, period_unit=PeriodUnit.WEEK,
         periods_start_on=today - datetime.timedelta(weeks=48), cap_hours=Decimal("80.00"), expiry_months=12,
     )

@@ -9,6 +9,7 @@ equally the sum of what remains in the lots; services check it under the account
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -23,6 +24,15 @@ HOURS = dict(max_digits=8, decimal_places=2)
 # is more than a (leap) year holds.
 QUARTER = Decimal("0.25")
 MAX_HOURS = Decimal(366 * 24)
+
+
+def hours_problem(hours, what="Hours"):
+    """Why an amount of hours someone set cannot be right, or None: quarter hours, at most a year's."""
+    if abs(hours) > MAX_HOURS:
+        return f"{what} can be at most {MAX_HOURS} hours (a year's)."
+    if hours % QUARTER:
+        return f"{what} must be in quarter hours (e.g. 7.5 or 7.75)."
+    return None
 
 
 def hours_text(hours):
@@ -67,6 +77,10 @@ class RespiteAccount(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     opened_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The carer's assessment the allowance comes from (blank only for accounts opened before
+    # assessments were recorded here); every change of allowance cites the one it rests on.
+    assessment = models.ForeignKey("CarerAssessment", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="accounts")
     # Set when the carer leaves the circle: no more allowances after this date.
     closed_on = models.DateField(null=True, blank=True)
 
@@ -96,9 +110,7 @@ class RespiteAccount(models.Model):
 
     @property
     def allowance_display(self):
-        unit = self.get_period_unit_display()
-        every = f"every {unit[:-1]}" if self.period_length == 1 else f"every {self.period_length} {unit}"
-        return f"{hours_text(self.allowance_hours)} {every}"
+        return period_display(self.allowance_hours, self.period_length, self.period_unit)
 
     def balance(self):
         return self.entries.aggregate(total=Coalesce(Sum("hours"), ZERO))["total"]
@@ -323,4 +335,99 @@ class ExpiryReminder(AppendOnly):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["account", "expires_on"], name="one_expiry_reminder_per_date"),
+        ]
+
+
+class Eligibility(models.TextChoices):
+    """The local authority's decision under the Care Act 2014 eligibility criteria for carers."""
+
+    ELIGIBLE = "eligible", "Eligible: the carer has eligible needs"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+
+ASSESSMENT_TEXT = 2000
+
+
+class CarerAssessmentQuerySet(AppendOnlyQuerySet):
+    def current(self):
+        """The latest assessment of each carer for each person: none has superseded it."""
+        return self.filter(superseded_by__isnull=True)
+
+    def review_due(self, *, on_or_before):
+        return self.current().filter(review_on__lte=on_or_before)
+
+
+class CarerAssessment(AppendOnly):
+    """A carer's assessment (Care Act 2014 s10), separate from the person's own: recorded once and
+    never edited; a review or a correction is a new assessment that supersedes this one.
+    Respite accounts cite the assessment their allowance comes from."""
+
+    recipient = models.ForeignKey("care.CareRecipient", on_delete=models.PROTECT, related_name="carer_assessments")
+    carer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="carer_assessments")
+    assessed_on = models.DateField()
+    assessor = models.CharField("who assessed", max_length=200,
+                                help_text="Name and organisation, e.g. J. Smith, Leeds City Council adult social care")
+    able_to_continue = models.BooleanField("able to go on caring")
+    willing_to_continue = models.BooleanField("willing to go on caring")
+    impact = models.TextField("impact on the carer", max_length=ASSESSMENT_TEXT,
+                              validators=[MaxLengthValidator(ASSESSMENT_TEXT)])
+    outcomes = models.TextField("outcomes the carer wants", max_length=ASSESSMENT_TEXT,
+                                validators=[MaxLengthValidator(ASSESSMENT_TEXT)])
+    eligibility = models.CharField("eligibility decision", max_length=12, choices=Eligibility.choices)
+    support = models.TextField("support agreed", max_length=ASSESSMENT_TEXT, blank=True,
+                               validators=[MaxLengthValidator(ASSESSMENT_TEXT)])
+    respite_hours = models.DecimalField("respite hours agreed a period", **HOURS, null=True, blank=True)
+    respite_period_length = models.PositiveSmallIntegerField(null=True, blank=True)
+    respite_period_unit = models.CharField(max_length=5, choices=PeriodUnit.choices, blank=True)
+    review_on = models.DateField("review date")
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="superseded_by")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CarerAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recipient", "carer", "-assessed_on", "-pk"]
+        indexes = [models.Index(fields=["review_on"], name="carer_assessment_review")]
+        constraints = [
+            models.CheckConstraint(condition=Q(review_on__gt=models.F("assessed_on")),
+                                   name="carer_assessment_review_after"),
+            models.CheckConstraint(
+                condition=Q(respite_hours__isnull=True, respite_period_length__isnull=True, respite_period_unit="")
+                | Q(respite_hours__gt=0, respite_period_length__gt=0, respite_period_unit__in=["week", "month", "year"]),
+                name="carer_assessment_respite_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Carer's assessment {self.reference} of {self.carer} ({self.assessed_on})"
+
+    @property
+    def reference(self):
+        return f"CA{self.pk}"
+
+    @property
+    def respite_display(self):
+        if self.respite_hours is None:
+            return "No respite hours agreed"
+        return period_display(self.respite_hours, self.respite_period_length, self.respite_period_unit)
+
+
+def period_display(hours, length, unit):
+    unit = PeriodUnit(unit).label
+    every = f"every {unit[:-1]}" if length == 1 else f"every {length} {unit}"
+    return f"{hours_text(hours)} {every}"
+
+
+class AssessmentReviewReminder(AppendOnly):
+    """The coordinators were told (once) that this assessment's review is due."""
+
+    assessment = models.ForeignKey(CarerAssessment, on_delete=models.PROTECT, related_name="review_reminders")
+    review_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "review_on"], name="one_review_reminder_per_date"),
         ]

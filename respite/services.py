@@ -19,9 +19,10 @@ from rota.models import Shift
 
 from . import ledger, settlement
 from .access import rights
+from .assessments import allowance_problems
 from .models import (
-    LIVE_BOOKING_STATUSES, MAX_HOURS, QUARTER, BookingDecision, BookingStatus, PeriodUnit, RespiteAccount,
-    RespiteBooking, hours_text,
+    LIVE_BOOKING_STATUSES, BookingDecision, BookingStatus, PeriodUnit, RespiteAccount,
+    RespiteBooking, hours_problem, hours_text,
 )
 from .periods import PERIODS_START_WITHIN, first_valid_expiry
 from .settlement import account_link
@@ -35,24 +36,17 @@ def _when(moment):
     return f"{timezone.localtime(moment):%a %d %b %H:%M}"
 
 
-def hours_problem(hours, what="Hours"):
-    """Why an amount of hours someone set cannot be right, or None: quarter hours, at most a year's."""
-    if abs(hours) > MAX_HOURS:
-        return f"{what} can be at most {MAX_HOURS} hours (a year's)."
-    if hours % QUARTER:
-        return f"{what} must be in quarter hours (e.g. 7.5 or 7.75)."
-    return None
-
-
 # --- accounts -------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def open_account(
-    *, recipient, carer, allowance_hours, period_length, period_unit, periods_start_on, actor,
+    *, recipient, carer, assessment, allowance_hours, period_length, period_unit, periods_start_on, actor,
     cap_hours=None, carry_over_hours=None, expiry_months=None,
 ):
-    """A carer's respite account for one person; periods already begun are credited at once."""
+    """A carer's respite account for one person, its allowance resting on the carer's current
+    assessment (no more hours than it agreed, for the same period); periods already begun are
+    credited at once."""
     if not rights(actor, recipient).is_coordinator:
         raise PermissionDenied("Only the person's PHB coordinator opens respite accounts.")
     errors = {}
@@ -87,16 +81,23 @@ def open_account(
         errors["periods_start_on"] = "The first period starts at most a year ago."
     elif periods_start_on > today + PERIODS_START_WITHIN:
         errors["periods_start_on"] = "The first period starts at most a year ahead."
+    if "carer" not in errors and not errors.keys() & {"period_length", "period_unit"}:
+        for field, message in allowance_problems(
+            assessment=assessment, recipient=recipient, carer=carer, allowance_hours=allowance_hours,
+            period_length=period_length, period_unit=period_unit,
+        ).items():
+            errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
     account = RespiteAccount.objects.create(
-        recipient=recipient, carer=carer, allowance_hours=allowance_hours, period_length=period_length,
+        recipient=recipient, carer=carer, assessment=assessment, allowance_hours=allowance_hours, period_length=period_length,
         period_unit=period_unit, periods_start_on=periods_start_on, cap_hours=cap_hours,
         carry_over_hours=carry_over_hours, expiry_months=expiry_months, opened_by=actor,
     )
     record_audit(
         actor=actor, recipient=recipient, action="respite.account_opened",
-        summary=f"Respite account for {person_name(carer)}: {account.allowance_display}",
+        summary=f"Respite account for {person_name(carer)}: {account.allowance_display}, as agreed in "
+        f"{assessment.reference}",
     )
     settlement.settle_account(account=account)
     return account

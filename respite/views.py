@@ -10,9 +10,9 @@ from accounts.twofactor import ask_for_second_factor, has_second_factor
 from care.audit import record_staff_view
 from care.permissions import get_recipient_or_404
 
-from . import access, queries, services
+from . import access, assessments, queries, services
 from .chart import balance_chart
-from .forms import AdjustForm, BookingForm, CancelForm, DecisionForm, OpenAccountForm
+from .forms import AdjustForm, AllowanceForm, AssessmentForm, BookingForm, CancelForm, DecisionForm, OpenAccountForm
 from .models import BookingStatus, RespiteAccount, hours_text
 
 INVALID = 400
@@ -68,7 +68,8 @@ def person(request, recipient_pk):
     return render(
         request, "respite/person.html",
         {"recipient": recipient, "accounts": queries.accounts_with_balances(accounts), "form": form,
-         "verified": has_second_factor(request)},
+         "verified": has_second_factor(request),
+         "assessments": access.visible_assessments(request.user, recipient).select_related("carer", "superseded_by")},
         status=status,
     )
 
@@ -200,3 +201,66 @@ def cancel(request, booking_pk):
         act=lambda booking, reason: services.cancel_booking(booking=booking, actor=request.user, reason=reason),
         done=lambda booking: f"Cancelled {booking.reference}; {hours_text(booking.hours)} are back in the account.",
     )
+
+
+# --- carers' assessments ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_new(request, recipient_pk):
+    """The coordinator records a carer's assessment (a review is a new one, replacing the last)."""
+    recipient = get_recipient_or_404(request.user, recipient_pk)
+    access.require(access.rights(request.user, recipient).is_coordinator,
+                   "Only the person's PHB coordinator records carers' assessments.")
+    form = AssessmentForm(request.POST or None, recipient=recipient)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                assessment = assessments.record_assessment(recipient=recipient, actor=request.user,
+                                                           **form.cleaned_data)
+            except ValidationError as error:
+                _refuse(form, error)
+            else:
+                messages.success(request, f"Carer's assessment {assessment.reference} recorded.")
+                return redirect("respite:assessment", assessment.pk)
+        status = INVALID
+    return render(request, "respite/assessment_new.html", {"recipient": recipient, "form": form}, status=status)
+
+
+@require_GET
+@login_required
+def assessment_page(request, assessment_pk):
+    """One carer's assessment: the carer, the budget holder and the coordinator only."""
+    assessment, allowed = access.get_assessment_or_404(request.user, assessment_pk)
+    record_staff_view(request, assessment.recipient, f"Carer's assessment {assessment.reference}")
+    return render(request, "respite/assessment.html", {
+        "assessment": assessment, "accounts": assessment.accounts.all(), "may_record": allowed.is_coordinator,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def allowance(request, account_pk):
+    """The coordinator changes an account's allowance, citing the assessment it rests on."""
+    account, allowed = access.get_account_or_404(request.user, account_pk)
+    access.require(allowed.is_coordinator, "Only the person's PHB coordinator changes a respite allowance.")
+    ask = ask_for_second_factor(request)
+    if ask:
+        return ask
+    form = AllowanceForm(request.POST or None, account=account,
+                         initial={"allowance_hours": account.allowance_hours, "assessment": account.assessment_id})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                assessments.change_allowance(account=account, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _refuse(form, error)
+            else:
+                account.refresh_from_db()
+                messages.success(request, f"The allowance is now {account.allowance_display}, from the next period.")
+                return redirect("respite:account", account.pk)
+        status = INVALID
+    return render(request, "respite/allowance.html", {"account": account, "form": form}, status=status)

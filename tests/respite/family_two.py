@@ -1,5 +1,7 @@
 """Family two's respite objects for tests/care/test_isolation.py (seed_demo has run)."""
-from respite.models import RespiteAccount, RespiteBooking
+from django.contrib.auth import get_user_model
+
+from respite.models import CarerAssessment, RespiteAccount, RespiteBooking
 
 
 def family_two_account(cast):
@@ -10,4 +12,16 @@ def family_two_booking(cast):
     return RespiteBooking.objects.filter(account__recipient=cast["recipient"]).first().pk
 
 
-OBJECTS = {"account_pk": family_two_account, "booking_pk": family_two_booking}
+def family_two_assessment(cast):
+    """The demo has no carer's assessment in family two: the walk records one for its carer."""
+    from tests.respite.factories import CarerAssessmentFactory
+
+    existing = CarerAssessment.objects.filter(recipient=cast["recipient"]).first()
+    if existing is None:
+        carer = get_user_model().objects.get(username="other-parent")
+        existing = CarerAssessmentFactory(recipient=cast["recipient"], carer=carer, recorded_by=carer)
+    return existing.pk
+
+
+OBJECTS = {"account_pk": family_two_account, "booking_pk": family_two_booking,
+           "assessment_pk": family_two_assessment}

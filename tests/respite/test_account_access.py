@@ -10,6 +10,7 @@ from django.utils import timezone
 from respite import services
 from respite.models import BookingStatus, RespiteAccount
 from tests.factories import member, log_in_with_second_factor
+from tests.respite.factories import assessment_for
 from care.models import Role
 
 
@@ -109,7 +110,8 @@ def test_only_the_coordinator_adjusts(client, grandparents_account, carer, paren
 
 def test_only_the_coordinator_opens_accounts(client, family, carer, parent, coordinator):
     url = reverse("respite:person", args=[family.pk])
-    data = {"carer": carer.pk, "allowance_hours": "8", "period_length": "4", "period_unit": "week",
+    data = {"carer": carer.pk, "assessment": assessment_for(carer).pk, "allowance_hours": "8", "period_length": "4",
+            "period_unit": "week",
             "periods_start_on": timezone.localdate().isoformat(), "expiry_months": "12"}
     assert status(client, parent, url, "post", data) == 403
     assert not RespiteAccount.objects.exists()

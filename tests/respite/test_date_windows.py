@@ -14,6 +14,7 @@ from respite.models import Entry, RespiteAccount, RespiteBooking
 from rota import rules
 from rota.models import Shift
 from tests.factories import log_in_with_second_factor
+from tests.respite.factories import assessment_for
 
 
 def book(client, account, start, end):
@@ -47,7 +48,8 @@ def test_a_booking_after_the_rota_window_is_refused_by_the_service(parent, funde
 
 
 def terms(carer, **changes):
-    data = {"carer": carer.pk, "allowance_hours": "8", "period_length": "4", "period_unit": "week",
+    data = {"carer": carer.pk, "assessment": assessment_for(carer).pk, "allowance_hours": "8", "period_length": "4",
+            "period_unit": "week",
             "periods_start_on": timezone.localdate().isoformat(), "cap_hours": "40", "carry_over_hours": "24",
             "expiry_months": "12"}
     return {**data, **changes}

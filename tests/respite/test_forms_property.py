@@ -20,6 +20,7 @@ from rota import rules
 from rota.models import Shift
 from tests.factories import log_in_with_second_factor
 from tests.hostile import FORM_PROPERTY, assert_no_invalid_rows, hostile_form_data
+from tests.respite.factories import assessment_for
 
 RESPITE_MODELS = (RespiteAccount, Entry, Lot, Draw, RespiteBooking, BookingDecision, Shift)
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -77,9 +78,10 @@ def at(day, hour):
 def test_opening_an_account_never_crashes_or_saves_nonsense(client, family, carer, coordinator, data):
     log_in_with_second_factor(client, coordinator)
     fields = hostile_form_data(
-        ["carer", "allowance_hours", "period_length", "period_unit", "periods_start_on", "cap_hours",
+        ["carer", "assessment", "allowance_hours", "period_length", "period_unit", "periods_start_on", "cap_hours",
          "carry_over_hours", "expiry_months"],
-        valid={"carer": str(carer.pk), "allowance_hours": "8", "period_length": "4", "period_unit": "week",
+        valid={"carer": str(carer.pk), "assessment": str(assessment_for(carer).pk), "allowance_hours": "8",
+               "period_length": "4", "period_unit": "week",
                "periods_start_on": timezone.localdate().isoformat(), "cap_hours": "40", "carry_over_hours": "24",
                "expiry_months": "12"},
     )

@@ -8,10 +8,12 @@ from django.utils import timezone
 from care.models import AuditEvent
 from respite.models import EntryKind, RespiteAccount
 from tests.factories import log_in_with_second_factor
+from tests.respite.factories import assessment_for
 
 
 def terms(carer, **changes):
-    data = {"carer": carer.pk, "allowance_hours": "8", "period_length": "4", "period_unit": "week",
+    data = {"carer": carer.pk, "assessment": assessment_for(carer).pk, "allowance_hours": "8", "period_length": "4",
+            "period_unit": "week",
             "periods_start_on": timezone.localdate().isoformat(), "cap_hours": "40", "carry_over_hours": "24",
             "expiry_months": "12"}
     return {**data, **changes}
