@@ -68,12 +68,8 @@ def circle_invitations(recipient, limit=30):
     )
 
 
-def caseload(recipients, search=""):
-    """A coordinator's families (a queryset from permissions.recipients_for), searchable by name or NHS number.
-
-    Each row carries `budget_holders` and `current_budgets` (prefetched) and
-    `pending_invitations` (annotated), so a page of any length costs the same queries.
-    """
+def search_families(recipients, search=""):
+    """These recipients whose name contains `search`, or whose NHS number starts with it (spaces ignored)."""
     search = (search or "").strip()
     if search:
         digits = re.sub(r"[\s-]", "", search)
@@ -81,6 +77,16 @@ def caseload(recipients, search=""):
         if digits.isdigit():
             query |= Q(nhs_number__startswith=digits)
         recipients = recipients.filter(query)
+    return recipients
+
+
+def caseload(recipients, search=""):
+    """A coordinator's families (a queryset from permissions.recipients_for), searchable by name or NHS number.
+
+    Each row carries `budget_holders` and `current_budgets` (prefetched) and
+    `pending_invitations` (annotated), so a page of any length costs the same queries.
+    """
+    recipients = search_families(recipients, search)
     now = timezone.now()
     today = timezone.localdate()
     return (

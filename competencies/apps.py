@@ -21,7 +21,7 @@ class CompetenciesConfig(AppConfig):
     def ready(self):
         from notifications.sms import register_vocabulary
 
-        from . import home, receivers  # noqa: F401  registers the home section and signal receivers
+        from . import caseload, home, receivers  # noqa: F401  caseload rows, home section, signal receivers
 
         # notifications is the floor and cannot import us: it asks for these words when it checks a text.
         register_vocabulary(catalogue_words)

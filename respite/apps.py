@@ -6,4 +6,4 @@ class RespiteConfig(AppConfig):
     verbose_name = "Respite hours"
 
     def ready(self):
-        from . import home, jobs, receivers  # noqa: F401  home section, periodic jobs, signal receivers
+        from . import caseload, home, jobs, receivers  # noqa: F401  caseload rows, home section, jobs, receivers

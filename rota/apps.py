@@ -8,7 +8,8 @@ class RotaConfig(AppConfig):
     def ready(self):
         from notifications import replies
 
-        from . import home, jobs, receivers, services, timesheets  # noqa: F401  home section, periodic jobs, signal receivers
+        # caseload rows, home section, periodic jobs, signal receivers, timesheet replies
+        from . import caseload, home, jobs, receivers, services, timesheets  # noqa: F401
 
         replies.register(("YES", "NO"), services.handle_sms_reply)
         replies.register("OK", timesheets.handle_ok_reply)

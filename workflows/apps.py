@@ -11,4 +11,4 @@ class WorkflowsConfig(AppConfig):
         # each flow's admin, home section, periodic job and receivers; and its URL viewset,
         # built here so node.reverse() works before the first request (shell, jobs, tests)
         from .delegation import admin, home, jobs, receivers, urls  # noqa: F401
-        from .hospital import admin, home, jobs, urls  # noqa: F401, F811
+        from .hospital import admin, caseload, home, jobs, urls  # noqa: F401, F811
