@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from respite.models import CarerAssessment
-from tests.browser.conftest import chromium, has_horizontal_scroll, log_in, phone  # noqa: F401  (fixtures)
+from tests.browser.conftest import PHONE, chromium, has_horizontal_scroll, log_in, phone  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +22,14 @@ def demo():
     call_command("seed_demo")
 
 
-def test_the_coordinators_pages_and_a_carers_assessment_fit_a_phone(live_server, demo, phone):  # noqa: F811
+def test_the_coordinators_pages_and_a_carers_assessment_fit_a_phone(live_server, demo, chromium, phone):  # noqa: F811
     page = phone.new_page()
     page.set_viewport_size({"width": 360, "height": 780})
     log_in(page, live_server.url, "coordinator")
     for path, name, expect in [
         ("/families/", "caseload.png", "due for review on"),
         ("/families/?what=assessment", "caseload-filtered.png", "Alfie Demo"),
-        ("/families/return/", "return.png", "Live at quarter end"),
+        ("/families/return/", "return.png", "began in the quarter"),
         ("/families/new/", "family-new.png", "A mix: direct payment share"),
         (f"/respite/people/{CarerAssessment.objects.get().recipient_id}/assessments/new/", "assessment-new.png",
          "Is the carer able to go on caring?"),
@@ -38,8 +38,8 @@ def test_the_coordinators_pages_and_a_carers_assessment_fit_a_phone(live_server,
         assert expect in page.content(), path
         assert not has_horizontal_scroll(page), path
         screenshot(page, name)
-    log_in(phone.new_page(), live_server.url, "grandparent")
-    grandparent = phone.pages[-1]
+    grandparent = chromium.new_context(**PHONE).new_page()  # a second phone, signed in as the carer
+    log_in(grandparent, live_server.url, "grandparent")
     grandparent.set_viewport_size({"width": 360, "height": 780})
     grandparent.goto(f"{live_server.url}/respite/assessments/{CarerAssessment.objects.get().pk}/")
     assert "Broken sleep" in grandparent.content() and not has_horizontal_scroll(grandparent)
