@@ -151,3 +151,16 @@ def test_the_coordinator_is_told_once_when_a_review_is_due(family, carer, coordi
     assert soon.reference in text and "due for review" in text and family.display_name not in text
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert AuditEvent.objects.filter(action="respite.assessment_review_due").count() == 1
+
+
+def test_the_review_reminder_is_a_periodic_job():
+    from paworkflow.periodic import JOBS
+
+    assert JOBS["respite.jobs.remind_carer_assessment_reviews"] == 3600
+
+
+def test_an_assessment_page_only_answers_get(client, family, carer, coordinator):
+    assessment = CarerAssessmentFactory(recipient=family, carer=carer)
+    client.force_login(coordinator)
+    assert client.post(reverse("respite:assessment", args=[assessment.pk])).status_code == 405
+    assert client.put(reverse("respite:assessment_new", args=[family.pk])).status_code == 405
