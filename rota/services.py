@@ -101,7 +101,7 @@ def _text_pa(shift, pa, body, purpose):
     )
 
 
-def _book(shift, pa, actor):
+def _book(shift, pa, actor, tell_pa=True):
     """Confirm a locked shift for `pa` once the rules pass; the caller holds the shift lock."""
     if shift.status in (Shift.Status.CANCELLED, Shift.Status.COMPLETED):
         raise ValidationError(f"This shift is {shift.get_status_display().lower()}; it cannot be confirmed.")
@@ -118,7 +118,7 @@ def _book(shift, pa, actor):
     _save(shift, ["pa", "status", "needs_cover", "cover_reason"])
     if previous is not None:
         _text_pa(shift, previous, f"you are no longer booked for the shift {when(shift)}.", "unbooked")
-    if actor is None or actor.pk != pa.pk:
+    if tell_pa and (actor is None or actor.pk != pa.pk):
         _text_pa(shift, pa, f"you are booked for a shift {when(shift)}.", "booked")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.confirmed",
                  summary=f"{person_name(pa)} confirmed for {shift}")
@@ -127,8 +127,10 @@ def _book(shift, pa, actor):
 
 
 @transaction.atomic
-def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes="", location=""):
-    """A new shift: open (draft) without a PA, confirmed through the gate with one."""
+def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes="", location="", tell_pa=True):
+    """A new shift: open (draft) without a PA, confirmed through the gate with one.
+
+    `tell_pa=False` when the caller texts the PA once for many shifts (a hospital agreement)."""
     start, end = rules.check_times(start, end)
     rules.check_text(notes=notes, location=location)
     if kind not in Shift.Kind.values:
@@ -139,14 +141,14 @@ def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes
     shift.tasks.set(tasks)
     record_audit(actor=actor, recipient=recipient, action="rota.created", summary=f"Added {shift}")
     if pa is not None:
-        return _book(_lock(shift), pa, actor)
+        return _book(_lock(shift), pa, actor, tell_pa=tell_pa)
     live.record_change(shift)
     shift.warnings = _warnings(shift)
     return shift
 
 
 @transaction.atomic
-def update_shift(*, shift, actor, expected_version, start, end, kind, tasks, notes="", location=""):
+def update_shift(*, shift, actor, expected_version, start, end, kind, tasks, notes="", location="", tell_pa=True):
     """Change a shift's times, kind, tasks or notes. A booked shift keeps its PA only if they still pass.
 
     The version the change was based on is required: without it the change could silently
@@ -179,7 +181,7 @@ def update_shift(*, shift, actor, expected_version, start, end, kind, tasks, not
         fields.append("status")
     shift.tasks.set(tasks)
     _save(shift, fields)
-    if shift.pa_id and moved:
+    if tell_pa and shift.pa_id and moved:
         _text_pa(shift, shift.pa, f"your shift {old_when} is now {when(shift)}.", "changed")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.changed", summary=f"Changed {shift}")
     shift.warnings = _warnings(shift)
@@ -193,7 +195,8 @@ def confirm_shift(*, shift, pa, actor, expected_version=None):
 
 
 @transaction.atomic
-def cancel_shift(*, shift, actor, reason, expected_version=None):
+def cancel_shift(*, shift, actor, reason, expected_version=None, tell_pa=True):
+    """`tell_pa=False` when the caller texts the PA once for many shifts (a discharge)."""
     shift = _lock(shift, expected_version)
     reason = (reason or "").strip()
     if not reason:
@@ -205,7 +208,7 @@ def cancel_shift(*, shift, actor, reason, expected_version=None):
     shift.needs_cover = False
     _close_open_offer(shift)
     _save(shift, ["status", "cancel_reason", "needs_cover"])
-    if shift.pa_id and shift.end > timezone.now():
+    if tell_pa and shift.pa_id and shift.end > timezone.now():
         _text_pa(shift, shift.pa, f"the shift {when(shift)} is cancelled.", "cancelled")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.cancelled", summary=f"Cancelled {shift}: {reason}")
     signals.shift_cancelled.send(sender=Shift, shift=shift, actor=actor)

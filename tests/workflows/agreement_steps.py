@@ -115,3 +115,14 @@ def ward_link_url(token):
     return reverse("workflows:hospital:ward_link", args=[token])
 
 
+
+
+def discharge(client, user, agreement, discharged_on=""):
+    """Record the discharge as a person does: the date, then confirm on the page listing which
+    shifts go. Returns (the confirmation page, the response to confirming)."""
+    client.force_login(user)
+    url = action_url("discharge", agreement)
+    page = client.post(url, {"discharged_on": discharged_on})
+    assert page.status_code == 200, page
+    going = re.search(r'name="going" value="([\d,]*)"', page.content.decode()).group(1)
+    return page, client.post(url, {"discharged_on": discharged_on, "going": going, "confirm": "yes"})

@@ -343,7 +343,8 @@ def agreement_action_property(name, fields, valid, *, ward=False):
     return test
 
 
-test_discharge_form = agreement_action_property("discharge", ["discharged_on"], {"discharged_on": today()})
+test_discharge_form = agreement_action_property("discharge", ["discharged_on", "going", "confirm"],
+                                                {"discharged_on": today(), "going": "", "confirm": "yes"})
 test_expected_discharge_form = agreement_action_property("expected", ["expected_discharge"],
                                                          {"expected_discharge": today(5)})
 test_suspend_form = agreement_action_property("suspend", ["reason"], {"reason": "Outbreak on the bay"}, ward=True)

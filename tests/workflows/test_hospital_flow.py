@@ -11,8 +11,8 @@ from workflows.hospital.flow import HospitalAgreementFlow as Flow
 from workflows.hospital.models import AgreementEvent, State, WardReview
 
 from .agreement_steps import (
-    action_url, competent_pa, conditions, detail_url, funding, latest, open_task, review_url, start, start_data,
-    take, task_answers, ward_manager,
+    action_url, competent_pa, conditions, detail_url, discharge, funding, latest, open_task, review_url, start,
+    start_data, take, task_answers, ward_manager,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,21 +82,24 @@ def test_family_starts_ward_amends_family_confirms_budget_holder_funds_and_disch
     page = client.get(detail_url(agreement)).content.decode()
     assert "The nurse in charge at the desk" in page and "In place" in page
 
-    # the ward discharges: future shifts cancelled (the rota texts each), the agreement ends read-only
-    client.force_login(ward)
-    assert client.post(action_url("discharge", agreement), {"discharged_on": ""}).status_code == 302
+    # the ward discharges today: it sees which shifts go, confirms, and the later shifts are
+    # cancelled with one text to the PA; the agreement ends read-only
+    page, response = discharge(client, ward, agreement)
+    assert "Hospital shifts that will be cancelled" in page.content.decode()
+    assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.state == State.DISCHARGED and agreement.discharged_on == timezone.localdate()
     assert agreement.status == PROCESS.DONE
-    future = [s for s in shifts if s.start > timezone.now()]
-    assert future and all(Shift.objects.get(pk=s.pk).status == Shift.Status.CANCELLED for s in future)
-    assert Message.objects.filter(user=pa, purpose="rota-cancelled").count() == len(future)
+    later = [s for s in shifts if timezone.localdate(s.start) > timezone.localdate()]
+    assert later and all(Shift.objects.get(pk=s.pk).status == Shift.Status.CANCELLED for s in later)
+    assert not Message.objects.filter(user=pa, purpose="rota-cancelled").exists()
+    assert Message.objects.filter(user=pa, purpose="hospital-discharge").count() == 1
     assert agreement.events.filter(kind=AgreementEvent.Kind.DISCHARGED, actor=ward).exists()
     assert AuditEvent.objects.filter(recipient=family, action="hospital.discharged").exists()
     # read-only for the record: no more actions, and a second discharge changes nothing
     client.force_login(parent)
     page = client.get(detail_url(agreement)).content.decode()
-    assert "Discharged: end the agreement" not in page and "Ended at discharge" in page
+    assert "Record the discharge" not in page and "Ended at discharge" in page
     client.post(action_url("discharge", agreement), {})
     assert agreement.events.filter(kind=AgreementEvent.Kind.DISCHARGED).count() == 1
     # each decision is in the audit log once, with who made it

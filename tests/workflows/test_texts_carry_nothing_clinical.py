@@ -16,7 +16,7 @@ from workflows.hospital.flow import HospitalAgreementFlow as Flow
 from workflows.hospital.models import HospitalAgreement, WardLink
 
 from .agreement_steps import (
-    action_url, conditions, funding, latest, link_token, start, start_data, take, task_answers, ward_link_url,
+    action_url, conditions, discharge, funding, latest, link_token, start, start_data, take, task_answers, ward_link_url,
     ward_manager,
 )
 
@@ -61,7 +61,7 @@ def test_a_whole_stay_on_an_oncology_ward_texts_none_of_what_the_family_and_ward
     client.post(action_url("suspend", agreement), {"reason": "Neutropenic sepsis on the bay"})
     client.post(action_url("resume", agreement))
     services.remind_overdue_discharges(now=timezone.now() + datetime.timedelta(days=10))
-    client.post(action_url("discharge", agreement), {"discharged_on": ""})
+    discharge(client, ward, agreement)
     purposes = set(Message.objects.values_list("purpose", flat=True))
     assert {"hospital-review", "hospital-answered", "hospital-active", "hospital-suspended", "hospital-resumed",
             "hospital-discharge"} <= purposes

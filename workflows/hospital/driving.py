@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from . import links, permissions, services
+from . import links, permissions, queries, services
 from .flow import HospitalAgreementFlow
 
 
@@ -52,6 +52,20 @@ def review_by_link(*, token, now=None, **data):
 
 
 @transaction.atomic
-def discharge(*, agreement, actor, discharged_on=None, now=None):
-    agreement = services.discharge(agreement=agreement, actor=actor, discharged_on=discharged_on, now=now)
-    return _run(agreement, HospitalAgreementFlow.in_hospital, actor)
+def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None):
+    """Record the discharge (services.discharge); when it ends the agreement now, the flow ends too."""
+    ended = services.discharge(agreement=agreement, actor=actor, discharged_on=discharged_on,
+                               shifts_going=shifts_going, now=now)
+    agreement.refresh_from_db()
+    return _run(agreement, HospitalAgreementFlow.in_hospital, actor) if ended else agreement
+
+
+def end_planned_discharges(*, now=None):
+    """For the periodic job: end each agreement whose planned discharge day has come, and its flow."""
+    ended = 0
+    for agreement in queries.planned_discharges_due(timezone.localdate(now)):
+        with transaction.atomic():
+            if services.end_planned_discharge(agreement=agreement, now=now):
+                _run(agreement, HospitalAgreementFlow.in_hospital, None)
+                ended += 1
+    return ended

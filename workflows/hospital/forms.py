@@ -162,7 +162,9 @@ class ReasonForm(forms.Form):
 
 
 class DischargeForm(forms.Form):
-    discharged_on = forms.DateField(required=False, widget=DateInput, label="Discharged on (today if blank)")
+    discharged_on = forms.DateField(required=False, widget=DateInput, label="Discharge date (today if blank)",
+                                    help_text="A later date plans the discharge: the agreement ends that day. "
+                                              "You see which shifts go before anything changes.")
 
 
 class ExpectedDischargeForm(forms.Form):

@@ -1,9 +1,15 @@
-"""The periodic hospital sweep: remind the family and the ward when an agreement is still in
-force after its expected discharge date. Each reminder is claimed before it is sent, so two
-runs (or two machines) send it once; a new expected date gets its own reminder."""
+"""The periodic hospital sweeps: end agreements whose planned discharge day has come, and remind
+the family and the ward when an agreement is still in force after its expected discharge date.
+Each is claimed before it acts (the agreement's row lock, a conditional update), so two runs (or
+two machines) do it once; a new expected date gets its own reminder."""
 from paworkflow.periodic import every
 
-from . import services
+from . import driving, services
+
+
+@every(3600)
+def hospital_planned_discharges():
+    return {"planned_discharges_ended": driving.end_planned_discharges()}
 
 
 @every(3600)

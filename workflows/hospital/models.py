@@ -90,6 +90,9 @@ class HospitalAgreement(Process):
     state = models.CharField(max_length=20, choices=State.choices, default=State.WARD_REVIEW)
     state_reason = models.CharField(max_length=300, blank=True)
     discharged_on = models.DateField(null=True, blank=True)
+    # A discharge recorded ahead of the day: the agreement stays in force until then, and the
+    # periodic job ends it on that date (jobs.hospital_planned_discharges).
+    planned_discharge = models.DateField(null=True, blank=True)
     # The expected discharge date the overdue reminder was last sent for (claimed by a conditional update).
     discharge_reminded_for = models.DateField(null=True, blank=True)
 
@@ -175,6 +178,7 @@ class AgreementEvent(AppendOnly):
         FUNDED = "funded", "Funding and insurance confirmed; hospital shifts booked"
         SUSPENDED = "suspended", "Suspended by the ward"
         RESUMED = "resumed", "Resumed by the ward"
+        DISCHARGE_PLANNED = "discharge_planned", "Discharge planned"
         DISCHARGED = "discharged", "Discharged: the agreement ended"
         LINK_SENT = "link_sent", "Review link sent to the ward"
 

@@ -4,7 +4,9 @@ import datetime
 
 from django.utils import timezone
 
+from care.kernel.clock import local_midnight
 from competencies.models import Competency
+from rota.models import Shift
 
 from . import permissions
 from .models import IN_FORCE, OPEN_STATES, HospitalAgreement, HospitalTaskDecision
@@ -71,8 +73,10 @@ def warnings(agreement):
 
 
 def overdue_for_discharge(today):
+    """In force past the expected discharge, with no discharge planned (a planned one ends by itself)."""
     return (
-        HospitalAgreement.objects.filter(state__in=IN_FORCE, expected_discharge__lt=today)
+        HospitalAgreement.objects.filter(state__in=IN_FORCE, expected_discharge__lt=today,
+                                          planned_discharge__isnull=True)
         .select_related("recipient", "ward_manager")
         .order_by("pk")
     )
@@ -80,3 +84,25 @@ def overdue_for_discharge(today):
 
 def recent_shifts(agreement):
     return [link.shift for link in agreement.hospital_shifts.select_related("shift__pa").order_by("shift__start")]
+
+
+def _live_hospital_shifts(agreement):
+    return (Shift.objects.filter(hospital_agreement_link__agreement=agreement)
+            .exclude(status__in=[Shift.Status.CANCELLED, Shift.Status.COMPLETED])
+            .select_related("pa").order_by("start", "pk"))
+
+
+def shifts_after(agreement, day):
+    """The agreement's hospital shifts not cancelled or completed that start on a local day after
+    `day`: what a discharge on `day` cancels. Shifts up to and on the discharge day stand."""
+    return list(_live_hospital_shifts(agreement).filter(start__gte=local_midnight(day, days=1)))
+
+
+def shifts_standing(agreement, day, now=None):
+    """The agreement's hospital shifts still to come that start on or before `day`: they stand."""
+    return list(_live_hospital_shifts(agreement).filter(start__lt=local_midnight(day, days=1),
+                                                        end__gt=now or timezone.now()))
+
+
+def planned_discharges_due(today):
+    return HospitalAgreement.objects.filter(state__in=IN_FORCE, planned_discharge__lte=today).order_by("pk")

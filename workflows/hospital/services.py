@@ -9,8 +9,10 @@ the flow: the flow imports these.
 """
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from care.kernel.names import person_name
@@ -273,7 +275,7 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
     agreement.insurance_expires = insurance_expires
     _set_state(agreement, State.ACTIVE, extra=["funded_by", "funded_at", "insurer", "policy_number", "insurance_expires"])
     allowed = queries.allowed_tasks_by_pa(agreement)
-    booked = 0
+    booked, refusals, days_of = 0, [], {pk: [] for pk in pas}
     for day, pa in sorted(plan.items()):
         if pa is None:
             continue
@@ -284,14 +286,20 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
             shift = rota.create_shift(
                 recipient=agreement.recipient, start=start, end=end, kind="hospital", actor=actor,
                 tasks=allowed.get(pa.pk, ()), pa=pa, location=f"{agreement.ward}, {agreement.hospital}"[:200],
-                notes=f"Hospital agreement {agreement.reference}",
+                notes=f"Hospital agreement {agreement.reference}", tell_pa=False,
             )
         except ValidationError as refusal:
-            raise ValidationError([f"{person_name(pa)} on {day:%a %d %b}: {m}" for m in refusal.messages]) from None
+            # every refusal at once (the savepoint of create_shift rolled that one back; the
+            # whole funding rolls back below)
+            refusals += [f"{person_name(pa)} on {day:%a %d %b}: {m}" for m in refusal.messages]
+            continue
         HospitalShift.objects.create(agreement=agreement, shift=shift)
+        days_of[pa.pk].append(day)
         booked += 1
+    if refusals:
+        raise ValidationError(refusals)
     for pa in pas.values():
-        texts.to_user(agreement, pa, "active", texts.arrival(agreement))
+        texts.to_user(agreement, pa, "active", texts.shifts_for_you(agreement, days_of[pa.pk]))
     AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.FUNDED, actor=actor,
                                   reason=f"{booked} hospital shift(s) booked")
     audit(agreement, actor, "funded", f"funding and insurance ({insurer.strip()}) confirmed; {booked} shift(s) booked")
@@ -338,10 +346,53 @@ def resume(*, agreement, actor):
     return agreement
 
 
+def discharge_date_error(agreement, discharged_on, today=None):
+    """Why `discharged_on` cannot be this agreement's discharge date, or None."""
+    if discharged_on < agreement.admission_date:
+        return "The discharge cannot be before the admission."
+    if discharged_on - agreement.admission_date > LONGEST_STAY:
+        return "The discharge must be within a year of the admission."
+    return None
+
+
+def _cancel_after(agreement, actor, day, reason, tell_pa=False):
+    """Cancel the agreement's hospital shifts after `day`; returns the ids of the PAs who had one."""
+    pas = set()
+    for shift in queries.shifts_after(agreement, day):
+        rota.cancel_shift(shift=shift, actor=actor, reason=reason, tell_pa=tell_pa)
+        if shift.pa_id:
+            pas.add(shift.pa_id)
+    return pas
+
+
+def _tell_pas_of_discharge(agreement, day, cancelled_for):
+    """One text per PA at discharge (named in the agreement or with a shift cancelled by it),
+    never one per cancelled shift. Keyed by the date, so the job ending a planned discharge does
+    not tell them again."""
+    for pa in get_user_model().objects.filter(Q(pk__in=cancelled_for) | Q(hospital_agreements_as_pa=agreement)).distinct():
+        texts.to_user(agreement, pa, f"discharge-{day:%Y%m%d}",
+                      texts.discharge(agreement, day, shifts_cancelled=pa.pk in cancelled_for))
+
+
+def _end(agreement, actor, day, summary):
+    agreement.discharged_on = day
+    _set_state(agreement, State.DISCHARGED, extra=["discharged_on"])
+    AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.DISCHARGED, actor=actor,
+                                  reason=f"Discharged on {day:%d %b %Y}")
+    audit(agreement, actor, "discharged", summary)
+
+
 @transaction.atomic
-def discharge(*, agreement, actor, discharged_on=None, now=None):
-    """End the agreement: future hospital shifts are cancelled through the rota (which texts each
-    PA); a PA with no shift cancelled hears from the agreement instead, so nobody hears twice."""
+def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None):
+    """Record the discharge on `discharged_on` (today if None). Hospital shifts up to and on that
+    day stand; the later ones are cancelled, and each PA gets one text. A past or present date
+    ends the agreement now; a future date plans the discharge: the agreement stays in force and
+    the periodic job ends it on that day (end_planned_discharge).
+
+    `shifts_going` holds the ids of the shifts the person was shown as cancelled when they
+    confirmed; if the rota changed since, nothing is done and they are asked to look again.
+    Returns True when the agreement ended now (the caller then ends the flow), False when planned.
+    """
     if not permissions.may_discharge(actor, agreement):
         raise PermissionDenied("Only the family or the ward can record the discharge.")
     now = now or timezone.now()
@@ -349,24 +400,41 @@ def discharge(*, agreement, actor, discharged_on=None, now=None):
     if agreement.state not in IN_FORCE:
         raise ValidationError("This agreement is not in force.")
     today = timezone.localdate(now)
-    discharged_on = discharged_on or today
-    if discharged_on < agreement.admission_date:
-        raise ValidationError("The discharge cannot be before the admission.")
-    if discharged_on > today:
-        raise ValidationError("The discharge date cannot be in the future: record it on the day.")
-    told = set()
-    for link in agreement.hospital_shifts.select_related("shift").filter(shift__start__gt=now).order_by("shift__start"):
-        if link.shift.is_active:
-            rota.cancel_shift(shift=link.shift, actor=actor, reason=f"Discharged: agreement {agreement.reference} ended")
-            told.add(link.shift.pa_id)
-    agreement.discharged_on = discharged_on
-    _set_state(agreement, State.DISCHARGED, extra=["discharged_on"])
-    AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.DISCHARGED, actor=actor,
-                                  reason=f"Discharged on {discharged_on:%d %b %Y}")
-    for pa in agreement.pas.exclude(pk__in=told):
-        texts.to_user(agreement, pa, "ended", texts.ended(agreement))
-    audit(agreement, actor, "discharged", f"discharged on {discharged_on:%d %b %Y}; {len(told)} PA(s) had shifts cancelled")
-    return agreement
+    day = discharged_on or today
+    error = discharge_date_error(agreement, day)
+    if error:
+        raise ValidationError(error)
+    going = queries.shifts_after(agreement, day)
+    if shifts_going is not None and {int(pk) for pk in shifts_going} != {s.pk for s in going}:
+        raise ValidationError("The hospital shifts changed since you looked: check which ones go, then confirm again.")
+    cancelled_for = _cancel_after(agreement, actor, day, f"Discharged on {day:%d %b}: agreement {agreement.reference}")
+    _tell_pas_of_discharge(agreement, day, cancelled_for)
+    summary = f"discharged on {day:%d %b %Y}; {len(going)} hospital shift(s) after it cancelled"
+    if day > today:
+        agreement.planned_discharge = agreement.expected_discharge = day
+        agreement.save(update_fields=["planned_discharge", "expected_discharge"])
+        AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.DISCHARGE_PLANNED, actor=actor,
+                                      reason=f"Discharge planned for {day:%d %b %Y}; {len(going)} shift(s) cancelled")
+        audit(agreement, actor, "discharge_planned", f"planned: {summary}")
+        return False
+    _end(agreement, actor, day, summary)
+    return True
+
+
+def end_planned_discharge(*, agreement, now=None):
+    """For the periodic job: end an agreement whose planned discharge day has come. Claimed under
+    the row lock (state still in force), so two runs end it once. Shifts booked after the plan
+    was made for days after it are cancelled too, with the rota's own text (they are news to the
+    PA). Returns True when this run ended it."""
+    today = timezone.localdate(now)
+    agreement = _in_force_locked(agreement)
+    if agreement.state not in IN_FORCE or agreement.planned_discharge is None or agreement.planned_discharge > today:
+        return False
+    day = agreement.planned_discharge
+    late = _cancel_after(agreement, None, day, f"Discharged on {day:%d %b}: agreement {agreement.reference}",
+                         tell_pa=True)
+    _end(agreement, None, day, f"planned discharge on {day:%d %b %Y} reached; {len(late)} PA(s) had later shifts cancelled")
+    return True
 
 
 @transaction.atomic
@@ -376,6 +444,9 @@ def change_expected_discharge(*, agreement, actor, expected_discharge):
     agreement = _in_force_locked(agreement)
     if agreement.state not in IN_FORCE:
         raise ValidationError("This agreement is not in force.")
+    if agreement.planned_discharge:
+        raise ValidationError(f"The discharge is planned for {agreement.planned_discharge:%d %b %Y}: to change it, "
+                              "record the discharge again with the new date.")
     if expected_discharge is None or expected_discharge < max(agreement.admission_date, timezone.localdate()):
         raise ValidationError("The new expected discharge must be today or later.")
     if expected_discharge - agreement.admission_date > LONGEST_STAY:

@@ -37,11 +37,30 @@ def ward_answered(agreement):
     return f"paworkflow: the ward has answered hospital agreement {agreement.reference}. {page_link(agreement)}"
 
 
-def arrival(agreement):
-    hours = (f" Your hours on the ward: {agreement.present_from:%H:%M}-{agreement.present_until:%H:%M}."
-             if agreement.present_from and agreement.present_until else "")
-    return (f"paworkflow: hospital agreement {agreement.reference} is in place.{hours} Wear your ID badge. "
-            f"Where to go and who to report to, and your shifts: {page_link(agreement)}")
+def days_span(days):
+    """"2-6 Dec", "30 Nov-2 Dec", "2 Dec": the first and last of some dates (a text says no more)."""
+    first, last = min(days), max(days)
+    if first == last:
+        return f"{first.day} {first:%b}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}-{last.day} {last:%b}"
+    return f"{first.day} {first:%b}-{last.day} {last:%b}"
+
+
+def _hours(agreement):
+    if agreement.present_from and agreement.present_until:
+        return f", {agreement.present_from:%H:%M}-{agreement.present_until:%H:%M}"
+    return ""
+
+
+def shifts_for_you(agreement, days=()):
+    """The one text each PA gets when the agreement comes into force, whatever the number of shifts."""
+    if not days:
+        return (f"paworkflow: hospital agreement {agreement.reference} is in place; no hospital shifts for you yet. "
+                f"Details: {page_link(agreement)}")
+    count = f" ({len(days)} shifts)" if len(days) > 2 else ""
+    return (f"paworkflow: hospital shifts for you: {days_span(days)}{_hours(agreement)}{count}, agreement "
+            f"{agreement.reference}. Where to go and who to report to: {page_link(agreement)}")
 
 
 def suspended(agreement):
@@ -53,8 +72,13 @@ def resumed(agreement):
     return f"paworkflow: hospital agreement {agreement.reference} is resumed; your shifts stand. {page_link(agreement)}"
 
 
-def ended(agreement):
-    return f"paworkflow: hospital agreement {agreement.reference} has ended. {page_link(agreement)}"
+def discharge(agreement, day=None, shifts_cancelled=False):
+    """One text per PA at discharge (or when a discharge is planned), never one per shift."""
+    day = day or agreement.discharged_on or agreement.expected_discharge
+    verb = "ends" if day > timezone.localdate() else "ended"
+    cancelled = "; your hospital shifts after that day are cancelled" if shifts_cancelled else ""
+    return (f"paworkflow: hospital agreement {agreement.reference} {verb} on {day:%d %b} (discharge){cancelled}. "
+            f"Details: {page_link(agreement)}")
 
 
 def discharge_due(agreement):
@@ -63,7 +87,7 @@ def discharge_due(agreement):
 
 
 # Every body built from an agreement alone (the ward's link has its own, below).
-BODIES = (review_waiting, ward_answered, arrival, suspended, resumed, ended, discharge_due)
+BODIES = (review_waiting, ward_answered, shifts_for_you, suspended, resumed, discharge, discharge_due)
 
 
 def ward_link_body(agreement, link, url):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from viewflow.workflow.status import STATUS
 
@@ -171,12 +172,33 @@ def resume(request, agreement_pk):
 @login_required
 @require_POST
 def discharge(request, agreement_pk):
+    """Two steps: the date, then a page saying which hospital shifts stand and which go, which
+    the person confirms (the ids they saw come back, so a rota changed meanwhile is noticed)."""
+    agreement = _visible_agreement(request.user, agreement_pk)
+    if not permissions.may_discharge(request.user, agreement):
+        raise PermissionDenied("Only the family or the ward can record the discharge.")
     form = forms.DischargeForm(request.POST)
     if not form.is_valid():
-        _visible_agreement(request.user, agreement_pk)
         messages.error(request, "Give the discharge date as a date, or leave it blank for today.")
-        return redirect(reverse("workflows:hospital:process_detail", args=[agreement_pk]))
-    return _act(request, agreement_pk, driving.discharge, discharged_on=form.cleaned_data["discharged_on"])
+        return redirect(agreement_url(agreement))
+    day = form.cleaned_data["discharged_on"] or timezone.localdate()
+    error = agreement.in_force and services.discharge_date_error(agreement, day)
+    if not agreement.in_force or error:
+        messages.error(request, error or "This agreement is not in force.")
+        return redirect(agreement_url(agreement))
+    if "confirm" not in request.POST:
+        return render(request, "workflows/hospital/discharge_confirm.html",
+                      _discharge_context(agreement, day, back_url=agreement_url(agreement),
+                                         action=reverse("workflows:hospital:discharge", args=[agreement.pk])))
+    going = [pk for pk in request.POST.get("going", "").split(",") if pk.isdigit()]
+    return _act(request, agreement_pk, driving.discharge, discharged_on=day, shifts_going=going)
+
+
+def _discharge_context(agreement, day, **extra):
+    going = queries.shifts_after(agreement, day)
+    return {"agreement": agreement, "day": day, "planned": day > timezone.localdate(), "going": going,
+            "going_ids": ",".join(str(s.pk) for s in going), "standing": queries.shifts_standing(agreement, day),
+            **extra}
 
 
 @login_required
