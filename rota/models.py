@@ -99,6 +99,9 @@ class Shift(models.Model):
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH, validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     location = models.CharField(max_length=200, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
+    # Set by the app that holds the shift from above the rota ("Suspended by the ward"), shown on
+    # the shift to everyone until released; the shift keeps its status and its PA meanwhile.
+    hold_reason = models.CharField(max_length=80, blank=True)
     # Optimistic lock: every saved change adds one; a change based on an older number is refused.
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

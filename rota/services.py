@@ -216,6 +216,28 @@ def cancel_shift(*, shift, actor, reason, expected_version=None, tell_pa=True):
 
 
 @transaction.atomic
+def hold_shift(*, shift, actor, reason):
+    """Mark a shift held from outside the rota (a ward suspends a hospital agreement): everyone
+    sees `reason` on it, it keeps its PA. No text: the caller tells people once for all its shifts."""
+    shift = _lock(shift)
+    if shift.hold_reason != reason[:80]:
+        shift.hold_reason = reason[:80]
+        _save(shift, ["hold_reason"])
+        record_audit(actor=actor, recipient=shift.recipient, action="rota.held", summary=f"{reason}: {shift}")
+    return shift
+
+
+@transaction.atomic
+def release_shift(*, shift, actor):
+    shift = _lock(shift)
+    if shift.hold_reason:
+        shift.hold_reason = ""
+        _save(shift, ["hold_reason"])
+        record_audit(actor=actor, recipient=shift.recipient, action="rota.released", summary=f"No longer held: {shift}")
+    return shift
+
+
+@transaction.atomic
 def offer_shift(*, shift, actor, expected_version=None):
     """Text the shift's reference code to every eligible PA; the first YES gets it. Returns the Offer."""
     shift = _lock(shift, expected_version)

@@ -49,6 +49,8 @@ class State(models.TextChoices):
 
 OPEN_STATES = (State.WARD_REVIEW, State.FAMILY_CONFIRM, State.FUNDING, State.ACTIVE, State.SUSPENDED)
 IN_FORCE = (State.ACTIVE, State.SUSPENDED)
+# The ward signed it and the family agreed (to the ward's changes too): a signed agreement exists.
+AGREED = (State.FUNDING, State.ACTIVE, State.SUSPENDED, State.DISCHARGED)
 
 
 class HospitalAgreement(Process):
@@ -120,6 +122,16 @@ class HospitalAgreement(Process):
     @property
     def in_force(self):
         return self.state in IN_FORCE
+
+    @property
+    def agreed(self):
+        """Signed by the ward and agreed by the family: only then is there an agreement to print."""
+        return self.state in AGREED
+
+    @property
+    def ward_has_decided(self):
+        """Until the ward signs, a task marked allowed is only what the family asked for."""
+        return self.state not in (State.WARD_REVIEW, State.DECLINED)
 
     def support_labels(self):
         return [Support(code).label for code in self.support if code in Support.values]

@@ -44,6 +44,11 @@ def for_ward(user):
     return _listed(HospitalAgreement.objects.filter(ward_manager=user, state__in=OPEN_STATES))
 
 
+def open_agreement(recipient):
+    """The person's agreement still open (waiting or in force), if any: there is at most one."""
+    return HospitalAgreement.objects.filter(recipient=recipient, state__in=OPEN_STATES).order_by("-pk").first()
+
+
 def decisions(agreement):
     return agreement.task_decisions.select_related("pa", "task").order_by("pa__first_name", "pa__pk", "task__name")
 
@@ -90,6 +95,11 @@ def _live_hospital_shifts(agreement):
     return (Shift.objects.filter(hospital_agreement_link__agreement=agreement)
             .exclude(status__in=[Shift.Status.CANCELLED, Shift.Status.COMPLETED])
             .select_related("pa").order_by("start", "pk"))
+
+
+def shifts_to_come(agreement, now=None):
+    """The agreement's hospital shifts not over yet (one in progress counts)."""
+    return list(_live_hospital_shifts(agreement).filter(end__gt=now or timezone.now()))
 
 
 def shifts_after(agreement, day):

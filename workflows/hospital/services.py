@@ -128,7 +128,7 @@ def start_agreement(*, activation, actor, recipient, hospital, ward, ward_contac
                  expected_discharge=expected_discharge, pas=pas, support=support, support_notes=support_notes)
     if not (hospital.strip() and ward.strip() and ward_contact_name.strip()):
         raise ValidationError("Give the hospital, the ward and the ward contact's name.")
-    current = HospitalAgreement.objects.filter(recipient=recipient, state__in=OPEN_STATES).first()
+    current = queries.open_agreement(recipient)
     if current is not None:
         raise ValidationError(f"{recipient} already has an open hospital agreement ({current.reference}).")
     agreement = activation.process
@@ -313,9 +313,27 @@ def _in_force_locked(agreement):
     return HospitalAgreement.objects.select_for_update().get(pk=agreement.pk)
 
 
+SUSPENDED_BY_THE_WARD = "Suspended by the ward"
+
+
+def _tell_of_suspension(agreement, event, pa_body, holder_body):
+    """The PAs and the budget holders, once each per suspension or resumption."""
+    for pa in agreement.pas.all():
+        texts.to_user(agreement, pa, f"{event.kind}-{event.pk}", pa_body)
+    for holder in budget_holders(agreement.recipient):
+        texts.to_user(agreement, holder, f"{event.kind}-{event.pk}", holder_body)
+
+
+def _ward_may(actor, agreement, by_link):
+    """The ward manager in the circle, or the ward contact through their claimed link (links.py)."""
+    return by_link or permissions.is_ward(actor, agreement)
+
+
 @transaction.atomic
-def suspend(*, agreement, actor, reason):
-    if not permissions.is_ward(actor, agreement):
+def suspend(*, agreement, actor, reason, by_link=False):
+    """The ward suspends the agreement: its hospital shifts still to come show "Suspended by the
+    ward" to everyone, the PAs and the budget holder are told once."""
+    if not _ward_may(actor, agreement, by_link):
         raise PermissionDenied("Only the ward can suspend the agreement.")
     if not reason.strip():
         raise ValidationError("Give the reason: the PAs are told it is suspended, the family sees why.")
@@ -325,24 +343,28 @@ def suspend(*, agreement, actor, reason):
     _set_state(agreement, State.SUSPENDED, reason.strip())
     event = AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.SUSPENDED, actor=actor,
                                           reason=reason.strip()[:300])
-    for pa in agreement.pas.all():
-        texts.to_user(agreement, pa, f"suspended-{event.pk}", texts.suspended(agreement))
-    audit(agreement, actor, "suspended", reason.strip())
+    for shift in queries.shifts_to_come(agreement):
+        rota.hold_shift(shift=shift, actor=actor, reason=SUSPENDED_BY_THE_WARD)
+    _tell_of_suspension(agreement, event, texts.suspended(agreement), texts.suspended_to_family(agreement))
+    audit(agreement, actor, "suspended", f"{reason.strip()}{' (ward link)' if by_link else ''}")
     return agreement
 
 
 @transaction.atomic
-def resume(*, agreement, actor):
-    if not permissions.is_ward(actor, agreement):
+def resume(*, agreement, actor, by_link=False):
+    """The ward lifts the suspension: the shifts still to come are no longer held (those that fell
+    inside the suspension keep saying so), and the same people are told once."""
+    if not _ward_may(actor, agreement, by_link):
         raise PermissionDenied("Only the ward can resume the agreement.")
     agreement = _in_force_locked(agreement)
     if agreement.state != State.SUSPENDED:
         raise ValidationError("Only a suspended agreement can be resumed.")
     _set_state(agreement, State.ACTIVE)
     event = AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.RESUMED, actor=actor)
-    for pa in agreement.pas.all():
-        texts.to_user(agreement, pa, f"resumed-{event.pk}", texts.resumed(agreement))
-    audit(agreement, actor, "resumed", "resumed by the ward")
+    for shift in queries.shifts_to_come(agreement):
+        rota.release_shift(shift=shift, actor=actor)
+    _tell_of_suspension(agreement, event, texts.resumed(agreement), texts.resumed(agreement))
+    audit(agreement, actor, "resumed", f"resumed by the ward{' (ward link)' if by_link else ''}")
     return agreement
 
 

@@ -11,6 +11,7 @@ from django.views.generic import FormView
 
 from ..nodes import ClaimTaskView
 from . import forms, permissions, queries, services
+from .models import OPEN_STATES, HospitalAgreement
 
 
 class ClaimView(ClaimTaskView):
@@ -36,7 +37,15 @@ class StartView(FormView):
         if self.recipient is None and len(choices) == 1:
             self.recipient = choices[0]
         if self.recipient is None:
-            return render(request, "workflows/hospital/start_choose.html", {"recipients": choices})
+            open_ids = set(HospitalAgreement.objects.filter(recipient__in=choices, state__in=OPEN_STATES)
+                           .values_list("recipient", flat=True))
+            return render(request, "workflows/hospital/start_choose.html",
+                          {"recipients": [(r, r.pk in open_ids) for r in choices]})
+        current = queries.open_agreement(self.recipient)
+        if current is not None:
+            # said before the form is filled, not after
+            return render(request, "workflows/hospital/start_open.html",
+                          {"recipient": self.recipient, "agreement": current})
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -68,8 +68,13 @@ def suspended(agreement):
             f"until you hear it is resumed. {page_link(agreement)}")
 
 
+def suspended_to_family(agreement):
+    return (f"paworkflow: the ward has suspended hospital agreement {agreement.reference}; the PAs are told not to "
+            f"go until it is resumed. {page_link(agreement)}")
+
+
 def resumed(agreement):
-    return f"paworkflow: hospital agreement {agreement.reference} is resumed; your shifts stand. {page_link(agreement)}"
+    return f"paworkflow: hospital agreement {agreement.reference} is resumed; the hospital shifts stand. {page_link(agreement)}"
 
 
 def discharge(agreement, day=None, shifts_cancelled=False):
@@ -87,7 +92,8 @@ def discharge_due(agreement):
 
 
 # Every body built from an agreement alone (the ward's link has its own, below).
-BODIES = (review_waiting, ward_answered, shifts_for_you, suspended, resumed, discharge, discharge_due)
+BODIES = (review_waiting, ward_answered, shifts_for_you, suspended, suspended_to_family, resumed, discharge,
+          discharge_due)
 
 
 def ward_link_body(agreement, link, url):

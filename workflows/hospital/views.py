@@ -62,7 +62,7 @@ def agreement_detail(request, process_pk):
         "may_resend": agreement.state == State.WARD_REVIEW and not agreement.ward_manager_id
         and permissions.may_start(user, agreement.recipient),
         "link": agreement.ward_links.first(),
-        "signed": _signature(agreement),
+        "signed": _signature(agreement) if agreement.agreed else None,
         "discharge_form": forms.DischargeForm(), "expected_form": forms.ExpectedDischargeForm(),
     })
 
@@ -76,8 +76,9 @@ def _signature(agreement):
 def print_agreement(request, agreement_pk):
     agreement = _visible_agreement(request.user, agreement_pk)
     signed = _signature(agreement)
-    if signed is None:
-        raise Http404("The ward has not signed this agreement yet.")
+    if signed is None or not agreement.agreed:
+        # 404 like any page that does not exist yet, but saying why to someone who may see the agreement
+        return render(request, "workflows/hospital/print_not_yet.html", {"agreement": agreement}, status=404)
     record_staff_view(request, agreement.recipient, f"Hospital agreement {agreement.reference} (print)")
     return render(request, "workflows/hospital/print.html", {
         "agreement": agreement, "signed": signed, "decisions": queries.decisions(agreement),
