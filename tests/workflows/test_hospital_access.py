@@ -22,10 +22,10 @@ def test_ward_manager_sees_only_agreements_sent_to_them(client, family, parent, 
     agreement = latest(family)
     list_url = reverse("workflows:hospital_list", args=[family.pk])
 
-    client.force_login(other_ward)
+    client.force_login(other_ward)  # in the circle: told it went elsewhere (test_hospital_ward_link_in_force)
     assert f'href="{detail_url(agreement)}"' not in client.get(list_url).content.decode()
-    assert client.get(detail_url(agreement)).status_code == 404
-    assert client.get(review_url(agreement)).status_code == 404
+    assert client.get(detail_url(agreement)).status_code == 403
+    assert client.get(review_url(agreement)).status_code == 403
     # the same requests as the ward manager it was sent to
     client.force_login(ward)
     assert f'href="{detail_url(agreement)}"' in client.get(list_url).content.decode()

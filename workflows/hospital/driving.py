@@ -5,13 +5,14 @@ transaction as their service. Each checks permission as the pages do, because Vi
 activation transitions do not."""
 from types import SimpleNamespace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from . import links, permissions, queries, services
 from .flow import HospitalAgreementFlow
+from .models import WardLink
 
 
 def start_as(*, actor, **terms):
@@ -52,12 +53,36 @@ def review_by_link(*, token, now=None, **data):
 
 
 @transaction.atomic
-def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None):
+def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None, by_link=False):
     """Record the discharge (services.discharge); when it ends the agreement now, the flow ends too."""
     ended = services.discharge(agreement=agreement, actor=actor, discharged_on=discharged_on,
-                               shifts_going=shifts_going, now=now)
+                               shifts_going=shifts_going, now=now, by_link=by_link)
     agreement.refresh_from_db()
     return _run(agreement, HospitalAgreementFlow.in_hospital, actor) if ended else agreement
+
+
+@transaction.atomic
+def act_by_link(*, token, action, now=None, **data):
+    """The ward contact suspends, resumes or records the discharge through their in-force link,
+    which this claims (a refused action rolls the claim back, and the link still works). While
+    the agreement stays in force a fresh link goes to them by the same channel."""
+    link = links.claim(token, now or timezone.now())
+    if link.purpose != WardLink.Purpose.IN_FORCE:
+        raise links.LinkUnusable("unknown")
+    agreement = link.agreement
+    if action == "suspend":
+        services.suspend(agreement=agreement, actor=None, by_link=True, reason=data.get("reason", ""))
+    elif action == "resume":
+        services.resume(agreement=agreement, actor=None, by_link=True)
+    elif action == "discharge":
+        discharge(agreement=agreement, actor=None, by_link=True, now=now, discharged_on=data.get("discharged_on"),
+                  shifts_going=data.get("shifts_going"))
+    else:
+        raise ValidationError("Choose suspend, resume or record the discharge.")
+    agreement.refresh_from_db()
+    if agreement.in_force:
+        links.issue_link(agreement=agreement, actor=None, purpose=WardLink.Purpose.IN_FORCE)
+    return agreement
 
 
 def end_planned_discharges(*, now=None):

@@ -1,5 +1,7 @@
 """How an agreement reaches the ward: a text to the ward manager in the circle, or the ward
-contact's signed, single-use, expiring link to review it.
+contact's signed, single-use, expiring link to review it; once it is in force, a fresh
+single-use link to it (suspend, resume, record the discharge) by the same channel, renewed after
+each use for as long as the agreement is in force.
 
 The raw token exists only in the text or email sent; the database keeps its SHA-256 hash. A
 link is claimed by a conditional update when the ward submits its answer (not when the page is
@@ -15,9 +17,12 @@ from django.utils import timezone
 
 from . import permissions, texts
 from .models import AgreementEvent, State, WardLink
-from .services import audit
+from .records import audit
 
 LINK_VALID = datetime.timedelta(days=3)
+# The in-force link lasts as long as the agreement (it stops working at discharge); a stay is at
+# most a year (services.LONGEST_STAY).
+IN_FORCE_LINK_VALID = datetime.timedelta(days=366)
 
 
 class LinkUnusable(Exception):
@@ -35,22 +40,26 @@ def send_for_review(activation):
         issue_link(agreement=agreement, actor=agreement.requested_by)
 
 
-def issue_link(*, agreement, actor, now=None):
+def issue_link(*, agreement, actor, purpose=WardLink.Purpose.REVIEW, now=None):
     """A new link for the ward contact (earlier unused ones stop working). Returns the raw token,
     which exists only in the text or email sent; the database keeps its hash."""
     now = now or timezone.now()
+    in_force = purpose == WardLink.Purpose.IN_FORCE
     with transaction.atomic():
         agreement.ward_links.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
         token = WardLink.new_token()
         link = WardLink.objects.create(
             agreement=agreement, token_hash=WardLink.hash_token(token), created_by=actor, created_at=now,
-            expires_at=now + LINK_VALID, sent_to=agreement.ward_contact_mobile or agreement.ward_contact_email,
+            expires_at=now + (IN_FORCE_LINK_VALID if in_force else LINK_VALID), purpose=purpose,
+            sent_to=agreement.ward_contact_mobile or agreement.ward_contact_email,
         )
         url = settings.PUBLIC_BASE_URL + reverse("workflows:hospital:ward_link", args=[token])
         texts.link_to_ward(agreement, link, url)
+        until = "" if in_force else f", valid until {timezone.localtime(link.expires_at):%d %b %H:%M}"
         AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.LINK_SENT, actor=actor,
-                                      reason=f"to {link.sent_to}, valid until {timezone.localtime(link.expires_at):%d %b %H:%M}")
-        audit(agreement, actor, "link_sent", f"review link sent to the ward contact ({link.sent_to})")
+                                      reason=f"{link.get_purpose_display()}: to {link.sent_to}{until}")
+        audit(agreement, actor, "link_sent", f"{'in-force' if in_force else 'review'} link sent to the ward contact "
+                                             f"({link.sent_to})")
     return token
 
 
@@ -64,13 +73,18 @@ def resend_link(*, agreement, actor):
 
 
 def link_for(token, now=None):
-    """The usable link for a token; LinkUnusable says why not ("unknown", "expired", "used", "revoked")."""
+    """The usable link for a token; LinkUnusable says why not ("unknown", "expired", "used",
+    "revoked", "ended": the agreement it opens is no longer in force)."""
     link = WardLink.objects.for_token(token).select_related("agreement__recipient").first()
     if link is None:
         raise LinkUnusable("unknown")
     state = link.state(now)
-    if state != "usable" or link.agreement.state != State.WARD_REVIEW:
-        raise LinkUnusable(state if state != "usable" else "used")
+    if state != "usable":
+        raise LinkUnusable(state)
+    if link.purpose == WardLink.Purpose.REVIEW and link.agreement.state != State.WARD_REVIEW:
+        raise LinkUnusable("used")
+    if link.purpose == WardLink.Purpose.IN_FORCE and not link.agreement.in_force:
+        raise LinkUnusable("ended")
     return link
 
 

@@ -192,7 +192,7 @@ class AgreementEvent(AppendOnly):
         RESUMED = "resumed", "Resumed by the ward"
         DISCHARGE_PLANNED = "discharge_planned", "Discharge planned"
         DISCHARGED = "discharged", "Discharged: the agreement ended"
-        LINK_SENT = "link_sent", "Review link sent to the ward"
+        LINK_SENT = "link_sent", "Link sent to the ward contact"
 
     agreement = models.ForeignKey(HospitalAgreement, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -222,8 +222,14 @@ class WardLinkQuerySet(models.QuerySet):
 
 class WardLink(models.Model):
     """A signed, single-use, expiring link for a ward contact outside the circle to review one
-    agreement. Only a hash of the token is stored, so the database never holds a working link."""
+    agreement, or, once it is in force, to suspend, resume or record the discharge. Only a hash
+    of the token is stored, so the database never holds a working link."""
 
+    class Purpose(models.TextChoices):
+        REVIEW = "review", "Review the agreement"
+        IN_FORCE = "in_force", "Suspend, resume or record the discharge"
+
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.REVIEW)
     agreement = models.ForeignKey(HospitalAgreement, on_delete=models.CASCADE, related_name="ward_links")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     sent_to = models.CharField(max_length=254)

@@ -52,6 +52,12 @@ def is_ward(user, agreement):
     )
 
 
+def ward_of_person(user, agreement):
+    """A ward manager in the person's circle, whichever ward the agreement went to."""
+    person = _person(agreement)
+    return can(user, VIEW, person) and can(user, WARD, person)
+
+
 def may_discharge(user, agreement):
     return can(user, FAMILY, _person(agreement)) or is_ward(user, agreement)
 

@@ -17,21 +17,15 @@ from django.utils import timezone
 
 from care.kernel.names import person_name
 from care.models import Membership, Role
-from care.services import record_audit
 from rota import services as rota
 from rota.queries import budget_holders, local_instant
 
-from . import permissions, queries, texts
+from . import links, permissions, queries, texts
 from .models import (
     IN_FORCE, OPEN_STATES, AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, State, Support,
-    WardReview,
+    WardLink, WardReview,
 )
-
-
-def audit(agreement, actor, action, summary):
-    """The agreement's row in the person's audit log (every action here writes one, and so do links)."""
-    record_audit(actor=actor, recipient=agreement.recipient, action=f"hospital.{action}",
-                 summary=f"{agreement.reference}: {summary}")
+from .records import audit
 
 
 def _set_state(agreement, state, reason="", extra=()):
@@ -300,6 +294,9 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
         raise ValidationError(refusals)
     for pa in pas.values():
         texts.to_user(agreement, pa, "active", texts.shifts_for_you(agreement, days_of[pa.pk]))
+    if agreement.reviews.filter(via_link=True).exists():
+        # the ward contact has no account: their link to the agreement in force, by the same channel
+        links.issue_link(agreement=agreement, actor=actor, purpose=WardLink.Purpose.IN_FORCE)
     AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.FUNDED, actor=actor,
                                   reason=f"{booked} hospital shift(s) booked")
     audit(agreement, actor, "funded", f"funding and insurance ({insurer.strip()}) confirmed; {booked} shift(s) booked")
@@ -405,7 +402,7 @@ def _end(agreement, actor, day, summary):
 
 
 @transaction.atomic
-def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None):
+def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None, by_link=False):
     """Record the discharge on `discharged_on` (today if None). Hospital shifts up to and on that
     day stand; the later ones are cancelled, and each PA gets one text. A past or present date
     ends the agreement now; a future date plans the discharge: the agreement stays in force and
@@ -415,7 +412,7 @@ def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=No
     confirmed; if the rota changed since, nothing is done and they are asked to look again.
     Returns True when the agreement ended now (the caller then ends the flow), False when planned.
     """
-    if not permissions.may_discharge(actor, agreement):
+    if not (by_link or permissions.may_discharge(actor, agreement)):
         raise PermissionDenied("Only the family or the ward can record the discharge.")
     now = now or timezone.now()
     agreement = _in_force_locked(agreement)
@@ -431,7 +428,8 @@ def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=No
         raise ValidationError("The hospital shifts changed since you looked: check which ones go, then confirm again.")
     cancelled_for = _cancel_after(agreement, actor, day, f"Discharged on {day:%d %b}: agreement {agreement.reference}")
     _tell_pas_of_discharge(agreement, day, cancelled_for)
-    summary = f"discharged on {day:%d %b %Y}; {len(going)} hospital shift(s) after it cancelled"
+    summary = (f"discharged on {day:%d %b %Y}; {len(going)} hospital shift(s) after it cancelled"
+               f"{' (ward link)' if by_link else ''}")
     if day > today:
         agreement.planned_discharge = agreement.expected_discharge = day
         agreement.save(update_fields=["planned_discharge", "expected_discharge"])

@@ -102,9 +102,14 @@ def ward_link_body(agreement, link, url):
             f"This link works once, until {until:%d %b %H:%M}: {url}")
 
 
+def ward_in_force_body(agreement, link, url):
+    return (f"paworkflow: PA-in-hospital agreement {agreement.reference} is in place. To suspend it, resume it or "
+            f"record the discharge (this link works once; you get a new one after each change): {url}")
+
+
 def link_to_ward(agreement, link, url):
-    """The review link goes by text when the contact gave a mobile, otherwise by email after commit."""
-    body = ward_link_body(agreement, link, url)
+    """The ward's link goes by text when the contact gave a mobile, otherwise by email after commit."""
+    body = (ward_in_force_body if link.purpose == link.Purpose.IN_FORCE else ward_link_body)(agreement, link, url)
     if agreement.ward_contact_mobile:
         return send_sms(number=agreement.ward_contact_mobile, body=body, purpose="hospital-link",
                         idempotency_key=f"hospital-{agreement.pk}-link-{link.pk}", recipient=agreement.recipient)

@@ -1,5 +1,8 @@
 """URLs of the hospital agreement flow: every process URL behind the same guard as delegations
 (guarded_urls), plus the agreement's actions, its print copy and the ward's link."""
+from functools import wraps
+
+from django.http import Http404
 from django.urls import path
 
 from ..guarded_urls import GuardedFlowViewset
@@ -27,6 +30,23 @@ class HospitalViewset(GuardedFlowViewset):
     expected_path = path("<int:agreement_pk>/expected-discharge/", views.change_expected_discharge, name="expected")
     new_link_path = path("<int:agreement_pk>/new-link/", views.new_link, name="new_link")
     ward_link_path = path("ward/<str:ward_token>/", views.ward_link, name="ward_link")
+
+    def _visible_only(self, view, audited=False, node_name=None):
+        """The shared guard (guarded_urls.py), except that a ward manager of the person opening an
+        agreement sent to another ward is told so instead of getting a bare 404."""
+        guarded = super()._visible_only(view, audited=audited, node_name=node_name)
+
+        @wraps(view)
+        def told(request, *args, process_pk, **kwargs):
+            try:
+                return guarded(request, *args, process_pk=process_pk, **kwargs)
+            except Http404:
+                refusal = views.not_sent_to_you(request, process_pk)
+                if refusal is None:
+                    raise
+                return refusal
+
+        return told
 
 
 hospital_viewset = HospitalViewset(HospitalAgreementFlow)

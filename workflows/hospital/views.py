@@ -18,7 +18,7 @@ from care.audit import record_staff_view
 from care.permissions import get_recipient_or_404
 
 from . import driving, forms, links, permissions, queries, services
-from .models import HospitalAgreement, State, WardReview
+from .models import HospitalAgreement, State, WardLink, WardReview
 from .steps import agreement_url, error_messages
 
 
@@ -28,6 +28,27 @@ def _visible_agreement(user, pk):
     if agreement is None or not permissions.may_view(user, agreement):
         raise Http404("No such agreement.")
     return agreement
+
+
+def _visible_or_refused(request, pk):
+    """(agreement, None), or (None, a response): a ward manager of the person opening an agreement
+    sent to another ward gets a page saying so (403); anyone else outside it a 404."""
+    try:
+        return _visible_agreement(request.user, pk), None
+    except Http404:
+        refusal = not_sent_to_you(request, pk)
+        if refusal is None:
+            raise
+        return None, refusal
+
+
+def not_sent_to_you(request, pk):
+    """The page (403) for a ward manager of the person opening an agreement sent to another ward,
+    or None for anyone else (who gets the 404)."""
+    agreement = HospitalAgreement.objects.select_related("recipient").filter(pk=pk).first()
+    if agreement is None or not permissions.ward_of_person(request.user, agreement):
+        return None
+    return render(request, "workflows/hospital/not_sent_to_you.html", {"agreement": agreement}, status=403)
 
 
 def _open_steps(user, agreement):
@@ -45,7 +66,9 @@ def _open_steps(user, agreement):
 @login_required
 @require_safe
 def agreement_detail(request, process_pk):
-    agreement = _visible_agreement(request.user, process_pk)
+    agreement, refused = _visible_or_refused(request, process_pk)
+    if refused:
+        return refused
     record_staff_view(request, agreement.recipient, f"Hospital agreement {agreement.reference}")
     user = request.user
     return render(request, "workflows/hospital/agreement.html", {
@@ -74,7 +97,9 @@ def _signature(agreement):
 @login_required
 @require_safe
 def print_agreement(request, agreement_pk):
-    agreement = _visible_agreement(request.user, agreement_pk)
+    agreement, refused = _visible_or_refused(request, agreement_pk)
+    if refused:
+        return refused
     signed = _signature(agreement)
     if signed is None or not agreement.agreed:
         # 404 like any page that does not exist yet, but saying why to someone who may see the agreement
@@ -92,7 +117,9 @@ def _review_context(agreement, form, **extra):
 
 @login_required
 def ward_review(request, agreement_pk):
-    agreement = _visible_agreement(request.user, agreement_pk)
+    agreement, refused = _visible_or_refused(request, agreement_pk)
+    if refused:
+        return refused
     if not permissions.is_ward(request.user, agreement):
         raise PermissionDenied("Only the ward manager this agreement was sent to can review it.")
     if agreement.state != State.WARD_REVIEW:
@@ -115,9 +142,15 @@ def ward_review(request, agreement_pk):
 LINK_PROBLEMS = {
     "unknown": (404, "This link is not valid. Ask the family for a new one."),
     "expired": (410, "This link has expired. Ask the family to send a new one."),
-    "used": (410, "This link has already been used: the agreement was reviewed."),
+    "used": (410, "This link has already been used. Use the latest link you were sent."),
     "revoked": (410, "This link was replaced by a newer one. Use the latest link you were sent."),
+    "ended": (410, "This agreement has ended at discharge: the link no longer works."),
 }
+
+
+def _link_problem(request, problem):
+    status, message = LINK_PROBLEMS[problem.state]
+    return render(request, "workflows/hospital/link_problem.html", {"message": message}, status=status)
 
 
 def ward_link(request, ward_token):
@@ -129,21 +162,66 @@ def ward_link(request, ward_token):
     try:
         link = links.link_for(ward_token)
     except links.LinkUnusable as problem:
-        status, message = LINK_PROBLEMS[problem.state]
-        return render(request, "workflows/hospital/link_problem.html", {"message": message}, status=status)
+        return _link_problem(request, problem)
+    if link.purpose == WardLink.Purpose.IN_FORCE:
+        return _ward_in_force(request, ward_token, link)
     agreement = link.agreement
     form = forms.ReviewForm(request.POST or None, agreement=agreement, decisions=queries.decisions(agreement))
     if request.method == "POST" and form.is_valid():
         try:
-            driving.review_by_link(token=ward_token, **form.answer())
+            agreement = driving.review_by_link(token=ward_token, **form.answer())
         except links.LinkUnusable as problem:
-            status, message = LINK_PROBLEMS[problem.state]
-            return render(request, "workflows/hospital/link_problem.html", {"message": message}, status=status)
+            return _link_problem(request, problem)
         except ValidationError as exc:
             form.add_error(None, error_messages(exc))
         else:
             return render(request, "workflows/hospital/link_done.html", {"agreement": agreement})
     return render(request, "workflows/hospital/review.html", _review_context(agreement, form, via_link=link))
+
+
+WARD_ACTIONS = {"suspend": "The agreement is suspended: the PAs and the family are told.",
+                "resume": "The agreement is resumed: the PAs and the family are told."}
+
+
+def _ward_in_force(request, token, link):
+    """The agreement in force, through the ward contact's link: see it, suspend, resume, record
+    the discharge. Opening the page uses nothing; each change uses the link, and a fresh one is
+    sent by the same channel while the agreement stays in force."""
+    agreement, errors = link.agreement, []
+    action = request.POST.get("action", "")
+    if request.method == "POST":
+        data = {}
+        if action == "suspend":
+            data["reason"] = request.POST.get("reason", "")[:300]
+        elif action == "discharge":
+            form = forms.DischargeForm(request.POST)
+            day = form.cleaned_data["discharged_on"] if form.is_valid() else None
+            day = day or (timezone.localdate() if form.is_valid() else None)
+            error = "Give the discharge date as a date." if day is None else services.discharge_date_error(agreement, day)
+            if error:
+                errors.append(error)
+            elif "confirm" not in request.POST:
+                return render(request, "workflows/hospital/discharge_confirm.html", _discharge_context(
+                    agreement, day, action=request.path, back_url=request.path, hidden=[("action", "discharge")]))
+            data = {"discharged_on": day, "shifts_going": [pk for pk in request.POST.get("going", "").split(",")
+                                                           if pk.isdigit()]}
+        if not errors:
+            try:
+                agreement = driving.act_by_link(token=token, action=action, **data)
+            except links.LinkUnusable as problem:
+                return _link_problem(request, problem)
+            except ValidationError as exc:
+                errors = error_messages(exc)
+            else:
+                done = WARD_ACTIONS.get(action) or (
+                    f"The discharge is planned for {agreement.planned_discharge:%A %d %B}: the PAs are told."
+                    if agreement.in_force else "The discharge is recorded and the agreement has ended: the PAs are told.")
+                return render(request, "workflows/hospital/link_done.html",
+                              {"agreement": agreement, "done": done, "fresh_link": agreement.in_force})
+    return render(request, "workflows/hospital/ward_in_force.html", {
+        "agreement": agreement, "decisions": queries.decisions(agreement), "shifts": queries.recent_shifts(agreement),
+        "errors": errors, "discharge_form": forms.DischargeForm(), "via_link": link,
+    })
 
 
 def _act(request, agreement_pk, action, **data):
