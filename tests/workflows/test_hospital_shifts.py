@@ -56,9 +56,11 @@ def test_rota_refusal_is_shown_and_nothing_is_booked(client, family, parent, pa)
     ward = ward_manager(family)
     agreement = agreed(client, family, parent, ward, [pa])
     clash_start, _ = [timezone.make_aware(datetime.datetime.fromisoformat(f"{day(1)}T10:00"))] * 2
-    rota.create_shift(recipient=family, start=clash_start, end=clash_start + datetime.timedelta(hours=2),
-                      kind="day", actor=parent, pa=pa)
-    response = take(client, parent, agreement, Flow.fund, funding(agreement, plan={1: pa, 2: pa}))
+    home = rota.create_shift(recipient=family, start=clash_start, end=clash_start + datetime.timedelta(hours=2),
+                             kind="day", actor=parent, pa=pa)
+    # the family keeps the home shift, and plans the PA on the ward the same day
+    response = take(client, parent, agreement, Flow.fund,
+                    funding(agreement, plan={1: pa, 2: pa}, **{f"home_{home.pk}": "keep"}))
     assert response.status_code == 200 and "already has a shift then" in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.state == State.FUNDING and not agreement.hospital_shifts.exists()

@@ -2,13 +2,14 @@
 services."""
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.validators import validate_mobile
 
 from . import services
-from .models import CONTACTS_LENGTH, NOTES_LENGTH, Support, WardReview
+from .models import CONTACTS_LENGTH, NOTES_LENGTH, HomeShift, Support, WardReview
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 ALLOW_KEEP = [("keep", "The ward keeps it"), ("allow", "The PA may do it on the ward")]
@@ -129,7 +130,7 @@ class ConfirmForm(forms.Form):
 
 
 class FundForm(forms.Form):
-    laid_out_elsewhere = ("day_",)  # the day-by-day plan
+    laid_out_elsewhere = ("day_", "home_")  # the day-by-day plan, the home shifts inside the stay
 
     hours_funded = forms.BooleanField(required=False, label="The PAs' hours on the ward are funded from the budget")
     insurance_covers = forms.BooleanField(
@@ -138,7 +139,7 @@ class FundForm(forms.Form):
     policy_number = forms.CharField(max_length=60, required=False)
     insurance_expires = forms.DateField(required=False, widget=DateInput, label="Policy expires on")
 
-    def __init__(self, *args, days, pas, default_plan, **kwargs):
+    def __init__(self, *args, days, pas, default_plan, home_shifts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.days = days
         choices = [("", "No shift")] + [(str(pa.pk), person_name(pa)) for pa in pas]
@@ -147,13 +148,27 @@ class FundForm(forms.Form):
             pa = default_plan.get(day)
             self.fields[f"day_{day:%Y%m%d}"] = forms.ChoiceField(
                 choices=choices, required=False, label=f"{day:%a %d %b}", initial=str(pa.pk) if pa else "")
+        self.home_shifts = list(home_shifts)
+        for shift in self.home_shifts:
+            offered = [c for c in HomeShift.Choice.choices
+                       if c[0] != HomeShift.Choice.TURN or str(shift.pa_id) in self.pas]
+            start, end = timezone.localtime(shift.start), timezone.localtime(shift.end)
+            who = person_name(shift.pa) if shift.pa_id else "open, no PA"
+            self.fields[f"home_{shift.pk}"] = forms.ChoiceField(
+                choices=offered, widget=forms.RadioSelect,
+                label=f"{start:%a %d %b %H:%M}-{end:%H:%M}, {shift.get_kind_display().lower()} ({who})",
+                error_messages={"required": "Choose: keep it, cancel it or turn it into the hospital shift."})
 
     def day_fields(self):
         return [self[f"day_{day:%Y%m%d}"] for day in self.days]
 
+    def home_fields(self):
+        return [self[f"home_{shift.pk}"] for shift in self.home_shifts]
+
     def employer_answers(self):
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("day_")}
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith(("day_", "home_"))}
         data["plan"] = {day: self.pas.get(self.cleaned_data.get(f"day_{day:%Y%m%d}") or "") for day in self.days}
+        data["home"] = {shift.pk: self.cleaned_data.get(f"home_{shift.pk}") for shift in self.home_shifts}
         return data
 
 

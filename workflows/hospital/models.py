@@ -4,6 +4,7 @@ decisions of what the PA may do on the ward, and the records of who decided what
 Ward reviews and agreement events are append-only; the terms on the process are a draft until
 the ward signs and the budget holder funds, and are never edited after that.
 """
+import datetime
 import hashlib
 import secrets
 
@@ -213,6 +214,43 @@ class HospitalShift(models.Model):
 
     def __str__(self):
         return f"{self.agreement.reference}: {self.shift}"
+
+
+class HomeShift(models.Model):
+    """A home shift that fell inside the admission, and what the family chose for it when the
+    hospital shifts were planned. `was` keeps the shift as it stood (times, kind, PA, tasks), so
+    at discharge the ones after it can be offered back to the home rota."""
+
+    class Choice(models.TextChoices):
+        KEEP = "keep", "Keep it"
+        CANCEL = "cancel", "Cancel it"
+        TURN = "turn", "Turn it into the hospital shift that day"
+
+    agreement = models.ForeignKey(HospitalAgreement, on_delete=models.CASCADE, related_name="home_shifts")
+    shift = models.ForeignKey("rota.Shift", on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    was = models.JSONField(help_text="The shift before the admission: start, end, kind, pa, tasks, notes, location")
+    # the shift put back on the home rota at discharge (claimed by a conditional update)
+    restored = models.ForeignKey("rota.Shift", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["shift__start", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "shift"], name="one_choice_per_home_shift")]
+
+    def __str__(self):
+        return f"{self.agreement.reference}: {self.get_choice_display()} ({self.shift})"
+
+    def was_start(self):
+        return datetime.datetime.fromisoformat(self.was["start"])
+
+    def was_end(self):
+        return datetime.datetime.fromisoformat(self.was["end"])
+
+    @staticmethod
+    def snapshot(shift):
+        return {"start": shift.start.isoformat(), "end": shift.end.isoformat(), "kind": shift.kind,
+                "pa": shift.pa_id, "tasks": [t.pk for t in shift.tasks.all()], "notes": shift.notes,
+                "location": shift.location}
 
 
 class WardLinkQuerySet(models.QuerySet):

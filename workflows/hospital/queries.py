@@ -7,9 +7,10 @@ from django.utils import timezone
 from care.kernel.clock import local_midnight
 from competencies.models import Competency
 from rota.models import Shift
+from rota.queries import local_instant
 
 from . import permissions
-from .models import IN_FORCE, OPEN_STATES, HospitalAgreement, HospitalTaskDecision
+from .models import IN_FORCE, OPEN_STATES, HomeShift, HospitalAgreement, HospitalTaskDecision
 
 PLAN_DAYS = 28  # the rota plans four weeks ahead; a longer stay is planned again from the rota
 
@@ -61,12 +62,47 @@ def allowed_tasks_by_pa(agreement):
     return allowed
 
 
-def plan_days(agreement, today=None):
-    """The days hospital shifts can be planned for: from admission (or today) to the expected
-    discharge, at most four weeks."""
-    first = max(agreement.admission_date, today or timezone.localdate())
+def shift_times(agreement, day):
+    """The ward's daily hours on `day`, as aware instants (an overnight stay ends the next day);
+    None for an instant the clocks skip."""
+    end_day = day + datetime.timedelta(days=1) if agreement.present_until <= agreement.present_from else day
+    return local_instant(day, agreement.present_from), local_instant(end_day, agreement.present_until)
+
+
+def plan_days(agreement, now=None):
+    """The days hospital shifts can be planned for: from admission to the expected discharge, at
+    most four weeks, leaving out any day whose hours on the ward have already begun (a time
+    already past is not offered)."""
+    now = now or timezone.now()
+    first = max(agreement.admission_date, timezone.localdate(now))
     last = min(agreement.expected_discharge, first + datetime.timedelta(days=PLAN_DAYS - 1))
-    return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+    days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+    if agreement.present_from is None or agreement.present_until is None:
+        return days
+    return [day for day in days if (shift_times(agreement, day)[0] or now) > now]
+
+
+def home_shifts_during(agreement, now=None):
+    """The person's home shifts inside the admission, not yet begun: from the admission (or now)
+    to the end of the expected discharge day; not hospital shifts, not cancelled or completed."""
+    now = now or timezone.now()
+    return list(
+        Shift.objects.filter(recipient_id=agreement.recipient_id,
+                             start__gte=max(local_midnight(agreement.admission_date), now),
+                             start__lt=local_midnight(agreement.expected_discharge, days=1))
+        .exclude(kind=Shift.Kind.HOSPITAL).exclude(status__in=[Shift.Status.CANCELLED, Shift.Status.COMPLETED])
+        .select_related("pa").prefetch_related("tasks").order_by("start", "pk")
+    )
+
+
+def home_shifts_to_offer_back(agreement, now=None):
+    """After discharge: the home shifts cancelled or turned for the admission whose own times fall
+    after the discharge day and are still ahead, not yet put back."""
+    after = local_midnight(agreement.discharged_on, days=1) if agreement.discharged_on else None
+    now = now or timezone.now()
+    rows = agreement.home_shifts.filter(choice__in=[HomeShift.Choice.CANCEL, HomeShift.Choice.TURN],
+                                        restored__isnull=True).select_related("shift")
+    return [row for row in rows if after and row.was_start() >= max(after, now)]
 
 
 def warnings(agreement):

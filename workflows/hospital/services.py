@@ -18,9 +18,9 @@ from django.utils import timezone
 from care.kernel.names import person_name
 from care.models import Membership, Role
 from rota import services as rota
-from rota.queries import budget_holders, local_instant
+from rota.queries import budget_holders
 
-from . import links, permissions, queries, texts
+from . import home_rota, links, permissions, queries, texts
 from .models import (
     IN_FORCE, OPEN_STATES, AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, State, Support,
     WardLink, WardReview,
@@ -235,18 +235,7 @@ def confirm_changes(*, activation, actor, agreed, notes=""):
     activation.execute()
 
 
-def shift_times(agreement, day):
-    """The ward's daily hours on `day`, as aware instants (an overnight stay ends the next day)."""
-    end_day = day + datetime.timedelta(days=1) if agreement.present_until <= agreement.present_from else day
-    return local_instant(day, agreement.present_from), local_instant(end_day, agreement.present_until)
-
-
-@transaction.atomic
-def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_number, insurance_expires, plan):
-    """The employer's confirmation, then the hospital shifts through the rota (its gate and its
-    texts), and one text per PA with the ward and what to do on arrival. `plan` maps each day
-    to the PA covering it (or None). Returns warnings for the budget holder."""
-    agreement = activation.process
+def _employer_errors(hours_funded, insurance_covers, insurer, policy_number, insurance_expires):
     errors = []
     if not hours_funded:
         errors.append("Confirm the hours are funded from the personal health budget.")
@@ -258,10 +247,26 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
         errors.append("The insurance has already expired: renew it before the PAs go to the ward.")
     elif insurance_expires > timezone.localdate() + INSURANCE_UP_TO:
         errors.append("Give the date the policy really expires: it must be within five years.")
+    return errors
+
+
+@transaction.atomic
+def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_number, insurance_expires, plan,
+         home=None):
+    """The employer's confirmation; the family's choice for each home shift inside the stay
+    (`home`: shift id -> keep, cancel or turn, see home_rota.py); then the hospital shifts through
+    the rota's gate. `plan` maps each day to the PA covering it (or None). Every refusal is
+    reported at once and nothing is saved. Each PA gets one text. Returns warnings."""
+    agreement = activation.process
+    home = dict(home or {})
+    errors = _employer_errors(hours_funded, insurance_covers, insurer, policy_number, insurance_expires)
     pas = {pa.pk: pa for pa in agreement.pas.all()}
     days = set(queries.plan_days(agreement))
     if any(day not in days or (pa is not None and pa.pk not in pas) for day, pa in plan.items()):
-        errors.append("Plan shifts only for the days of this stay and only for the PAs named in the agreement.")
+        errors.append("Plan shifts only for the days of this stay still ahead, and only for the PAs named in the "
+                      "agreement.")
+    home_shifts = queries.home_shifts_during(agreement)
+    errors += home_rota.choice_errors(agreement, home_shifts, home, plan, pas)
     if errors:
         raise ValidationError(errors)
     agreement.funded_by, agreement.funded_at = actor, timezone.now()
@@ -269,12 +274,15 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
     agreement.insurance_expires = insurance_expires
     _set_state(agreement, State.ACTIVE, extra=["funded_by", "funded_at", "insurer", "policy_number", "insurance_expires"])
     allowed = queries.allowed_tasks_by_pa(agreement)
-    booked, refusals, days_of = 0, [], {pk: [] for pk in pas}
+    refusals, turned, home_cancelled = home_rota.settle(agreement=agreement, actor=actor, home=home_shifts,
+                                                        choices=home, allowed=allowed)
+    days_of = {pk: [day for day, pa_pk in turned.items() if pa_pk == pk] for pk in pas}
     for day, pa in sorted(plan.items()):
-        if pa is None:
+        if pa is None or day in turned:
             continue
-        start, end = shift_times(agreement, day)
-        if start is None or end is None or end <= timezone.now():
+        start, end = queries.shift_times(agreement, day)
+        if start is None or end is None:
+            refusals.append(f"{day:%a %d %b}: the clocks change during the ward's hours; book that day on the rota.")
             continue
         try:
             shift = rota.create_shift(
@@ -283,22 +291,24 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
                 notes=f"Hospital agreement {agreement.reference}", tell_pa=False,
             )
         except ValidationError as refusal:
-            # every refusal at once (the savepoint of create_shift rolled that one back; the
-            # whole funding rolls back below)
+            # every refusal at once: create_shift's savepoint undid this one, the whole funding rolls back below
             refusals += [f"{person_name(pa)} on {day:%a %d %b}: {m}" for m in refusal.messages]
             continue
         HospitalShift.objects.create(agreement=agreement, shift=shift)
         days_of[pa.pk].append(day)
-        booked += 1
     if refusals:
         raise ValidationError(refusals)
     for pa in pas.values():
-        texts.to_user(agreement, pa, "active", texts.shifts_for_you(agreement, days_of[pa.pk]))
+        texts.to_user(agreement, pa, "active", texts.shifts_for_you(agreement, sorted(days_of[pa.pk]),
+                                                                    home_cancelled=pa.pk in home_cancelled))
+    for pa in get_user_model().objects.filter(pk__in=set(home_cancelled) - set(pas)):
+        texts.to_user(agreement, pa, "home-cancelled", texts.home_shifts_cancelled(agreement, home_cancelled[pa.pk]))
     if agreement.reviews.filter(via_link=True).exists():
         # the ward contact has no account: their link to the agreement in force, by the same channel
         links.issue_link(agreement=agreement, actor=actor, purpose=WardLink.Purpose.IN_FORCE)
+    booked = sum(len(d) for d in days_of.values())
     AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.FUNDED, actor=actor,
-                                  reason=f"{booked} hospital shift(s) booked")
+                                  reason=f"{booked} hospital shift(s) booked; {len(home_shifts)} home shift(s) settled")
     audit(agreement, actor, "funded", f"funding and insurance ({insurer.strip()}) confirmed; {booked} shift(s) booked")
     activation.execute()
     return queries.warnings(agreement)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView
 
 from ..nodes import ClaimTaskView
@@ -104,8 +105,11 @@ class FundView(StepView):
         agreement = self.agreement
         pas = list(agreement.pas.order_by("first_name", "pk"))
         days = queries.plan_days(agreement)
-        default = {day: pas[n % len(pas)] for n, day in enumerate(days)} if pas else {}
-        return {**super().get_form_kwargs(), "days": days, "pas": pas, "default_plan": default}
+        home = queries.home_shifts_during(agreement)
+        # a named PA already on the home rota that day is the first suggestion, then turn about
+        at_home = {timezone.localdate(s.start): s.pa for s in home if s.pa in pas}
+        default = {day: at_home.get(day) or pas[n % len(pas)] for n, day in enumerate(days)} if pas else {}
+        return {**super().get_form_kwargs(), "days": days, "pas": pas, "default_plan": default, "home_shifts": home}
 
     def perform(self, form):
         for warning in services.fund(activation=self.request.activation, actor=self.request.user,

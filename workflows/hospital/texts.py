@@ -53,14 +53,31 @@ def _hours(agreement):
     return ""
 
 
-def shifts_for_you(agreement, days=()):
-    """The one text each PA gets when the agreement comes into force, whatever the number of shifts."""
+def shifts_for_you(agreement, days=(), home_cancelled=False):
+    """The one text each PA gets when the agreement comes into force, whatever the number of shifts
+    (and of their home shifts cancelled for it)."""
+    home = " Your home shifts in the stay are cancelled." if home_cancelled else ""
     if not days:
-        return (f"paworkflow: hospital agreement {agreement.reference} is in place; no hospital shifts for you yet. "
-                f"Details: {page_link(agreement)}")
+        return (f"paworkflow: hospital agreement {agreement.reference} is in place; no hospital shifts for you yet."
+                f"{home} Details: {page_link(agreement)}")
     count = f" ({len(days)} shifts)" if len(days) > 2 else ""
     return (f"paworkflow: hospital shifts for you: {days_span(days)}{_hours(agreement)}{count}, agreement "
-            f"{agreement.reference}. Where to go and who to report to: {page_link(agreement)}")
+            f"{agreement.reference}.{home} Where to go and who to report to: {page_link(agreement)}")
+
+
+def rota_link():
+    return settings.PUBLIC_BASE_URL + reverse("rota:mine")
+
+
+def home_shifts_cancelled(agreement, days=()):
+    """For a PA not named in the agreement whose home shifts in the stay were cancelled: once."""
+    span = days_span(days) if days else "the coming days"
+    return f"paworkflow: your shifts on {span} are cancelled. Your shifts: {rota_link()}"
+
+
+def home_shifts_back(agreement, days=()):
+    span = days_span(days) if days else "the coming days"
+    return f"paworkflow: your shifts on {span} are back on the rota. Your shifts: {rota_link()}"
 
 
 def suspended(agreement):

@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from care.audit import record_staff_view
 from care.permissions import get_recipient_or_404
 
-from . import driving, forms, links, permissions, queries, services
+from . import driving, forms, home_rota, links, permissions, queries, services
 from .models import HospitalAgreement, State, WardLink, WardReview
 from .steps import agreement_url, error_messages
 
@@ -87,6 +87,8 @@ def agreement_detail(request, process_pk):
         "link": agreement.ward_links.first(),
         "signed": _signature(agreement) if agreement.agreed else None,
         "discharge_form": forms.DischargeForm(), "expected_form": forms.ExpectedDischargeForm(),
+        "offer_back": queries.home_shifts_to_offer_back(agreement)
+        if agreement.state == State.DISCHARGED and permissions.may_start(user, agreement.recipient) else [],
     })
 
 
@@ -278,6 +280,20 @@ def _discharge_context(agreement, day, **extra):
     return {"agreement": agreement, "day": day, "planned": day > timezone.localdate(), "going": going,
             "going_ids": ",".join(str(s.pk) for s in going), "standing": queries.shifts_standing(agreement, day),
             **extra}
+
+
+@login_required
+@require_POST
+def restore_home_shifts(request, agreement_pk):
+    agreement = _visible_agreement(request.user, agreement_pk)
+    try:
+        home_rota.restore(agreement=agreement, actor=request.user, ids=request.POST.getlist("home"))
+    except ValidationError as exc:
+        for error in error_messages(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, "The home shifts are back on the rota; each PA is told once.")
+    return redirect(agreement_url(agreement))
 
 
 @login_required
