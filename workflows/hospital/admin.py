@@ -4,7 +4,10 @@ from django.contrib import admin
 from care.audit import StaffViewsAudited
 from care.kernel.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, WardLink, WardReview
+from .models import (
+    AgreementEvent, ConditionsRead, HomeShift, HospitalAgreement, HospitalShift, HospitalTaskDecision, WardLink,
+    WardReview,
+)
 
 
 class TaskDecisionInline(ReadOnlyInline):
@@ -28,10 +31,21 @@ class ShiftInline(ReadOnlyInline):
     fields = readonly_fields = ["shift"]
 
 
+class HomeShiftInline(ReadOnlyInline):
+    model = HomeShift
+    fields = readonly_fields = ["shift", "choice", "was", "restored"]
+
+
+class ConditionsReadInline(ReadOnlyInline):
+    model = ConditionsRead
+    fields = readonly_fields = ["pa", "at"]
+
+
 class LinkInline(ReadOnlyInline):
     model = WardLink
     # never the hash: it is not a secret on its own, but nobody needs it
-    fields = readonly_fields = ["sent_to", "created_by", "created_at", "expires_at", "used_at", "revoked_at"]
+    fields = readonly_fields = ["purpose", "sent_to", "created_by", "created_at", "expires_at", "used_at",
+                                "revoked_at"]
 
 
 @admin.register(HospitalAgreement)
@@ -41,4 +55,5 @@ class HospitalAgreementAdmin(StaffViewsAudited, ReadOnlyAdmin):
     list_select_related = ["recipient"]
     exclude = ["data", "parent_task", "seed_content_type", "seed_object_id", "artifact_content_type",
                "artifact_object_id"]
-    inlines = [TaskDecisionInline, WardReviewInline, EventInline, ShiftInline, LinkInline]
+    inlines = [TaskDecisionInline, WardReviewInline, EventInline, ShiftInline, HomeShiftInline, ConditionsReadInline,
+               LinkInline]

@@ -37,11 +37,15 @@ def hospital_agreements(user, recipients):
         elif agreement.state in IN_FORCE:
             if agreement.expected_discharge < today and permissions.may_discharge(user, agreement):
                 title = f"{agreement.reference}: the expected discharge ({agreement.expected_discharge:%d %b}) has passed"
+            elif agreement.report_to and agreement.pas.filter(pk=user.pk).exists() and \
+                    not agreement.conditions_read.filter(pa=user).exists():
+                title = f"Before your first hospital shift: read and confirm the ward's conditions ({agreement.reference})"
             elif agreement.state == State.SUSPENDED:
                 title = f"{agreement.reference} for {agreement.recipient} is suspended by the ward"
             else:
                 title = f"{agreement.recipient} is on {where} ({agreement.reference})"
         if title:
-            urgent = agreement.state == State.SUSPENDED or agreement.expected_discharge < today
+            urgent = (agreement.state == State.SUSPENDED or agreement.expected_discharge < today
+                      or title.startswith("Before your first"))
             items.append(Attention(title=title, detail=where, url=_url(agreement), urgent=urgent and agreement.in_force))
     return items

@@ -206,6 +206,19 @@ class AgreementEvent(AppendOnly):
         ordering = ["at", "pk"]
 
 
+class ConditionsRead(AppendOnly):
+    """A PA read the ward's conditions on their phone and confirmed they will follow them, before
+    their first hospital shift; the printed agreement shows when."""
+
+    agreement = models.ForeignKey(HospitalAgreement, on_delete=models.CASCADE, related_name="conditions_read")
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "pa"], name="conditions_read_once_per_pa")]
+
+
 class HospitalShift(models.Model):
     """A rota shift booked under an agreement; discharge cancels the future ones."""
 

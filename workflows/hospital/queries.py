@@ -152,3 +152,18 @@ def shifts_standing(agreement, day, now=None):
 
 def planned_discharges_due(today):
     return HospitalAgreement.objects.filter(state__in=IN_FORCE, planned_discharge__lte=today).order_by("pk")
+
+
+def printable(agreement):
+    """Everything the printed agreement carries beyond its terms, in a fixed number of queries:
+    each PA with what they will and will not do and when they confirmed the ward's conditions,
+    the planned shifts, and the suspensions."""
+    rows = list(decisions(agreement))
+    read = {row.pa_id: row.at for row in agreement.conditions_read.all()}
+    pas = [{"pa": pa, "will": [r.task for r in rows if r.pa_id == pa.pk and r.ward_allows],
+            "will_not": [r.task for r in rows if r.pa_id == pa.pk and not r.ward_allows], "read_at": read.get(pa.pk)}
+           for pa in agreement.pas.order_by("first_name", "pk")]
+    shifts = list(Shift.objects.filter(hospital_agreement_link__agreement=agreement).select_related("pa")
+                  .order_by("start", "pk"))
+    suspensions = list(agreement.events.filter(kind__in=["suspended", "resumed"]).select_related("actor"))
+    return {"pas": pas, "shifts": shifts, "suspensions": suspensions}

@@ -22,8 +22,8 @@ from rota.queries import budget_holders
 
 from . import home_rota, links, permissions, queries, texts
 from .models import (
-    IN_FORCE, OPEN_STATES, AgreementEvent, HospitalAgreement, HospitalShift, HospitalTaskDecision, State, Support,
-    WardLink, WardReview,
+    IN_FORCE, OPEN_STATES, AgreementEvent, ConditionsRead, HospitalAgreement, HospitalShift, HospitalTaskDecision,
+    State, Support, WardLink, WardReview,
 )
 from .records import audit
 
@@ -312,6 +312,21 @@ def fund(*, activation, actor, hours_funded, insurance_covers, insurer, policy_n
     audit(agreement, actor, "funded", f"funding and insurance ({insurer.strip()}) confirmed; {booked} shift(s) booked")
     activation.execute()
     return queries.warnings(agreement)
+
+
+@transaction.atomic
+def confirm_conditions_read(*, agreement, actor):
+    """A PA named in the agreement confirms, on their phone, that they read the ward's conditions
+    and will follow them (once; before their first hospital shift)."""
+    if not agreement.pas.filter(pk=actor.pk).exists():
+        raise PermissionDenied("Only a PA named in the agreement confirms the ward's conditions.")
+    agreement = HospitalAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if not agreement.agreed or not agreement.report_to:
+        raise ValidationError("There are no agreed conditions to confirm yet.")
+    if agreement.conditions_read.filter(pa=actor).exists():
+        raise ValidationError("You have already confirmed the ward's conditions.")
+    ConditionsRead.objects.create(agreement=agreement, pa=actor)
+    audit(agreement, actor, "conditions_read", f"{person_name(actor)} read and confirmed the ward's conditions")
 
 
 # While in force: the ward suspends and resumes; either side discharges.

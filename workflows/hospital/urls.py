@@ -28,6 +28,7 @@ class HospitalViewset(GuardedFlowViewset):
     resume_path = path("<int:agreement_pk>/resume/", views.resume, name="resume")
     discharge_path = path("<int:agreement_pk>/discharge/", views.discharge, name="discharge")
     expected_path = path("<int:agreement_pk>/expected-discharge/", views.change_expected_discharge, name="expected")
+    conditions_read_path = path("<int:agreement_pk>/conditions-read/", views.conditions_read, name="conditions_read")
     home_back_path = path("<int:agreement_pk>/home-rota-back/", views.restore_home_shifts, name="home_back")
     new_link_path = path("<int:agreement_pk>/new-link/", views.new_link, name="new_link")
     ward_link_path = path("ward/<str:ward_token>/", views.ward_link, name="ward_link")

@@ -87,6 +87,8 @@ def agreement_detail(request, process_pk):
         "link": agreement.ward_links.first(),
         "signed": _signature(agreement) if agreement.agreed else None,
         "discharge_form": forms.DischargeForm(), "expected_form": forms.ExpectedDischargeForm(),
+        "to_confirm": agreement.in_force and agreement.report_to and agreement.pas.filter(pk=user.pk).exists()
+        and not agreement.conditions_read.filter(pa=user).exists(),
         "offer_back": queries.home_shifts_to_offer_back(agreement)
         if agreement.state == State.DISCHARGED and permissions.may_start(user, agreement.recipient) else [],
     })
@@ -108,7 +110,7 @@ def print_agreement(request, agreement_pk):
         return render(request, "workflows/hospital/print_not_yet.html", {"agreement": agreement}, status=404)
     record_staff_view(request, agreement.recipient, f"Hospital agreement {agreement.reference} (print)")
     return render(request, "workflows/hospital/print.html", {
-        "agreement": agreement, "signed": signed, "decisions": queries.decisions(agreement),
+        "agreement": agreement, "signed": signed, **queries.printable(agreement),
         "confirmed": agreement.events.filter(kind="confirmed").select_related("actor").last(),
     })
 
@@ -280,6 +282,20 @@ def _discharge_context(agreement, day, **extra):
     return {"agreement": agreement, "day": day, "planned": day > timezone.localdate(), "going": going,
             "going_ids": ",".join(str(s.pk) for s in going), "standing": queries.shifts_standing(agreement, day),
             **extra}
+
+
+@login_required
+@require_POST
+def conditions_read(request, agreement_pk):
+    agreement = _visible_agreement(request.user, agreement_pk)
+    try:
+        services.confirm_conditions_read(agreement=agreement, actor=request.user)
+    except ValidationError as exc:
+        for error in error_messages(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, "Thank you: the ward's conditions are confirmed.")
+    return redirect(agreement_url(agreement))
 
 
 @login_required
