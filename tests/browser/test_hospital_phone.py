@@ -5,13 +5,16 @@ the pages behind the second factor) pass axe-core with no serious or critical vi
 Agreements are driven to the state each page needs before the browser opens: Playwright runs an
 event loop in the test's thread, and the rota's broadcasts on funding call async_to_sync.
 """
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from care.kernel.clock import local_midnight
 from care.models import Role
 from competencies.catalogue import install
 from tests.browser.conftest import PHONE, has_horizontal_scroll, log_in
@@ -23,12 +26,14 @@ from tests.workflows.agreement_steps import (
     competent_pa, conditions, detail_url, funding, latest, link_token, open_task, review_url, start, start_data,
     take, task_answers, ward_link_url, ward_manager,
 )
+from rota import services as rota
 from workflows.hospital.flow import HospitalAgreementFlow as Flow
 from workflows.hospital.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WARD_MOBILE = "+447700900555"
+IN_FORCE_MOBILE = "+447700900556"
 SUCTION, STOMA = "tracheostomy-suction", "tracheostomy-stoma-care"
 
 
@@ -95,7 +100,8 @@ def test_the_named_pa_reads_the_agreement_on_their_phone_and_an_unnamed_pa_gets_
     assert support.inner_text().splitlines() == ["Postural care, handling and movement", "Communication"]
     rows = {r.locator("td").nth(1).inner_text(): r.locator("td").nth(2).inner_text()
             for r in page.locator("table tbody tr").all()}
-    assert rows == {"Tracheostomy suction": "✓ The PA may do it", "Tracheostomy stoma care": "✗ The ward keeps it"}
+    assert rows == {"Tracheostomy suction": "✓ The ward allows the PA to do it",
+                    "Tracheostomy stoma care": "✗ The ward keeps it"}
     assert not has_horizontal_scroll(page)
 
     # and from their list of hospital agreements
@@ -137,6 +143,10 @@ def every_state(transactional_db, client, family, parent, nurse, pa, other_famil
         member(funding_family, role, user=parent)
     funding_ward = ward_manager(funding_family, username="ward-fund")
     funding_pa = member(funding_family, Role.PA, username="pa-fund")
+    # a home shift inside the stay, for the family to keep, cancel or turn into a hospital shift
+    home_start = local_midnight(timezone.localdate(), days=2) + datetime.timedelta(hours=7)
+    rota.create_shift(recipient=funding_family, start=home_start, end=home_start + datetime.timedelta(hours=5),
+                      kind="day", actor=parent, pa=funding_pa)
     assert start(client, parent, funding_family, start_data(pas=[funding_pa], ward=funding_ward)).status_code == 302
     to_fund = latest(funding_family)
     client.force_login(funding_ward)
@@ -144,10 +154,26 @@ def every_state(transactional_db, client, family, parent, nurse, pa, other_famil
     client.force_login(parent)
     fund_task = open_task(to_fund, Flow.fund)
     assert client.post(Flow.fund.reverse("assign", args=[to_fund.pk, fund_task.pk])).status_code == 302
+    # a family with no open agreement, for the admission form
+    new_family = CareRecipientFactory(display_name="Eve Newfamily")
+    for role in (Role.BUDGET_HOLDER, Role.CARER):
+        member(new_family, role, user=parent)
+    member(new_family, Role.PA, username="pa-new")
+    # an agreement in force whose ward reviewed by link: the ward contact's in-force link
+    in_force_family = CareRecipientFactory(display_name="Fay Wardlink")
+    for role in (Role.BUDGET_HOLDER, Role.CARER):
+        member(in_force_family, role, user=parent)
+    in_force_pa = member(in_force_family, Role.PA, username="pa-wardlink")
+    assert start(client, parent, in_force_family, start_data(pas=[in_force_pa], mobile=IN_FORCE_MOBILE)).status_code == 302
+    by_link = latest(in_force_family)
+    client.logout()
+    client.post(ward_link_url(link_token(IN_FORCE_MOBILE)), {**conditions("accept"), **task_answers(by_link)})
+    assert take(client, parent, by_link, Flow.fund, funding(by_link, plan={1: in_force_pa, 2: in_force_pa})).status_code == 302
     client.logout()
     return {
         "family": family, "live": live, "reviewing": reviewing, "link": ward_link_url(link_token(WARD_MOBILE)),
-        "fund": Flow.fund.reverse("execute", args=[to_fund.pk, fund_task.pk]),
+        "fund": Flow.fund.reverse("execute", args=[to_fund.pk, fund_task.pk]), "new_family": new_family,
+        "in_force_link": ward_link_url(link_token(IN_FORCE_MOBILE)),
     }
 
 
@@ -169,17 +195,25 @@ def fund_without_insurance(page):
     page.get_by_text("Give the insurer, the policy number").wait_for()
 
 
+def record_the_discharge_tomorrow(page):
+    page.fill("#id_discharged_on", (timezone.localdate() + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Record the discharge").click()
+    page.get_by_role("heading", name="Hospital shifts that will be cancelled").wait_for()
+
+
 def test_every_roles_hospital_pages_on_a_phone_have_no_serious_accessibility_violations(every_state, axe_path, audit):
     live, reviewing, family = every_state["live"], every_state["reviewing"], every_state["family"]
-    start_form = Flow.start.reverse("execute") + f"?recipient={family.pk}"
+    start_form = Flow.start.reverse("execute") + f"?recipient={every_state['new_family'].pk}"
+    already_open = Flow.start.reverse("execute") + f"?recipient={family.pk}"
     agreement = detail_url(live)
     pages = {
-        "parent": [start_form, (start_form, start_without_answers), agreement,
+        "parent": [start_form, (start_form, start_without_answers), already_open, agreement,
+                   (agreement, record_the_discharge_tomorrow),
                    reverse("workflows:hospital:print", args=[live.pk]), every_state["fund"],
                    (every_state["fund"], fund_without_insurance)],
         "ward": [review_url(reviewing), (review_url(reviewing), review_without_a_decision), agreement,
                  reverse("workflows:hospital:index")],
-        None: [every_state["link"], (every_state["link"], review_without_a_decision)],
+        None: [every_state["link"], (every_state["link"], review_without_a_decision), every_state["in_force_link"]],
         "pa": ["/", reverse("workflows:hospital:index"), agreement],
     }
     found = []
@@ -228,3 +262,36 @@ def test_pages_behind_the_second_factor_have_no_serious_accessibility_violations
         (f"/account/two-factor/?next={adjust}", enter_code(devices["coordinator"], adjust, "Record the adjustment")),
     ])
     assert not found, report(found)
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_the_new_hospital_pages_fit_a_phone_without_scrolling_sideways(every_state, live_server, chromium, width):
+    """What the family and the ward do on a phone: the admission page when an agreement is open,
+    the funding page with its home shifts, recording a discharge and its list of shifts, the print
+    page; and the ward contact's page for the agreement in force."""
+    live, family = every_state["live"], every_state["family"]
+    context = chromium.new_context(**{**PHONE, "viewport": {"width": width, "height": 800}})
+    page = context.new_page()
+    log_in(page, live_server.url, "parent")
+    page.goto(f"{live_server.url}{Flow.start.reverse('execute')}?recipient={family.pk}")
+    assert page.get_by_role("link", name=f"Open {live.reference}").is_visible()
+    assert not has_horizontal_scroll(page), "admission page"
+    page.goto(f"{live_server.url}{every_state['fund']}")
+    assert page.get_by_text("Home shifts during the stay (1)").is_visible()
+    assert page.get_by_label("Turn it into the hospital shift that day").is_visible()
+    assert not has_horizontal_scroll(page), "funding page"
+    page.goto(f"{live_server.url}{detail_url(live)}")
+    record_the_discharge_tomorrow(page)
+    assert page.get_by_role("button", name=re.compile("Yes, plan the discharge")).is_visible()
+    assert not has_horizontal_scroll(page), "discharge confirmation"
+    page.goto(f"{live_server.url}{reverse('workflows:hospital:print', args=[live.pk])}")
+    assert page.get_by_text("Signed for the ward").is_visible()
+    assert not has_horizontal_scroll(page), "print page"
+    context.close()
+
+    context = chromium.new_context(**{**PHONE, "viewport": {"width": width, "height": 800}})
+    page = context.new_page()
+    page.goto(f"{live_server.url}{every_state['in_force_link']}")
+    assert page.get_by_role("button", name="Suspend the agreement").is_visible()
+    assert not has_horizontal_scroll(page), "ward's in-force link"
+    context.close()

@@ -154,10 +154,10 @@ class FundForm(forms.Form):
                        if c[0] != HomeShift.Choice.TURN or str(shift.pa_id) in self.pas]
             start, end = timezone.localtime(shift.start), timezone.localtime(shift.end)
             who = person_name(shift.pa) if shift.pa_id else "open, no PA"
+            # not required here: the service reports a missing choice together with every other problem
             self.fields[f"home_{shift.pk}"] = forms.ChoiceField(
-                choices=offered, widget=forms.RadioSelect,
-                label=f"{start:%a %d %b %H:%M}-{end:%H:%M}, {shift.get_kind_display().lower()} ({who})",
-                error_messages={"required": "Choose: keep it, cancel it or turn it into the hospital shift."})
+                choices=offered, widget=forms.RadioSelect, required=False,
+                label=f"{start:%a %d %b %H:%M}-{end:%H:%M}, {shift.get_kind_display().lower()} ({who})")
 
     def day_fields(self):
         return [self[f"day_{day:%Y%m%d}"] for day in self.days]
