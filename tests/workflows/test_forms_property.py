@@ -29,6 +29,7 @@ from workflows.delegation.driving import start_delegation
 from workflows.delegation.flow import DelegationFlow
 from workflows.delegation.models import DelegationAgreement, DelegationProcess, DelegationRiskAssessment
 from workflows.hospital import driving as hospital
+from workflows.hospital import in_force as hospital_in_force
 from workflows.hospital import services as hospital_services
 from workflows.hospital.flow import HospitalAgreementFlow
 from workflows.hospital.models import AgreementEvent, HospitalAgreement, HospitalShift, State, WardReview
@@ -336,7 +337,7 @@ def agreement_action_property(name, fields, valid, *, ward=False):
         at.agreement.refresh_from_db()
         in_window(at.agreement)
         if at.agreement.state == State.SUSPENDED:
-            hospital_services.resume(agreement=at.agreement, actor=at.cast.ward)
+            hospital_in_force.resume(agreement=at.agreement, actor=at.cast.ward)
         elif at.agreement.state != State.ACTIVE:
             stage.done()
 

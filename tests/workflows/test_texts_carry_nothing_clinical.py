@@ -11,7 +11,7 @@ from notifications.models import Message
 from notifications.sms import validate_body
 from tests.factories import ProfileFactory
 from tests.hostile import NUL
-from workflows.hospital import services, texts
+from workflows.hospital import in_force, texts
 from workflows.hospital.flow import HospitalAgreementFlow as Flow
 from workflows.hospital.models import HospitalAgreement, WardLink
 
@@ -60,7 +60,7 @@ def test_a_whole_stay_on_an_oncology_ward_texts_none_of_what_the_family_and_ward
     client.force_login(ward)
     client.post(action_url("suspend", agreement), {"reason": "Neutropenic sepsis on the bay"})
     client.post(action_url("resume", agreement))
-    services.remind_overdue_discharges(now=timezone.now() + datetime.timedelta(days=10))
+    in_force.remind_overdue_discharges(now=timezone.now() + datetime.timedelta(days=10))
     discharge(client, ward, agreement)
     purposes = set(Message.objects.values_list("purpose", flat=True))
     assert {"hospital-review", "hospital-answered", "hospital-active", "hospital-suspended", "hospital-resumed",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from . import links, permissions, queries, services
+from . import in_force, links, permissions, queries, services
 from .flow import HospitalAgreementFlow
 from .models import WardLink
 
@@ -54,8 +54,8 @@ def review_by_link(*, token, now=None, **data):
 
 @transaction.atomic
 def discharge(*, agreement, actor, discharged_on=None, shifts_going=None, now=None, by_link=False):
-    """Record the discharge (services.discharge); when it ends the agreement now, the flow ends too."""
-    ended = services.discharge(agreement=agreement, actor=actor, discharged_on=discharged_on,
+    """Record the discharge (in_force.discharge); when it ends the agreement now, the flow ends too."""
+    ended = in_force.discharge(agreement=agreement, actor=actor, discharged_on=discharged_on,
                                shifts_going=shifts_going, now=now, by_link=by_link)
     agreement.refresh_from_db()
     return _run(agreement, HospitalAgreementFlow.in_hospital, actor) if ended else agreement
@@ -71,9 +71,9 @@ def act_by_link(*, token, action, now=None, **data):
         raise links.LinkUnusable("unknown")
     agreement = link.agreement
     if action == "suspend":
-        services.suspend(agreement=agreement, actor=None, by_link=True, reason=data.get("reason", ""))
+        in_force.suspend(agreement=agreement, actor=None, by_link=True, reason=data.get("reason", ""))
     elif action == "resume":
-        services.resume(agreement=agreement, actor=None, by_link=True)
+        in_force.resume(agreement=agreement, actor=None, by_link=True)
     elif action == "discharge":
         discharge(agreement=agreement, actor=None, by_link=True, now=now, discharged_on=data.get("discharged_on"),
                   shifts_going=data.get("shifts_going"))
@@ -90,7 +90,7 @@ def end_planned_discharges(*, now=None):
     ended = 0
     for agreement in queries.planned_discharges_due(timezone.localdate(now)):
         with transaction.atomic():
-            if services.end_planned_discharge(agreement=agreement, now=now):
+            if in_force.end_planned_discharge(agreement=agreement, now=now):
                 _run(agreement, HospitalAgreementFlow.in_hospital, None)
                 ended += 1
     return ended

@@ -4,7 +4,7 @@ Each is claimed before it acts (the agreement's row lock, a conditional update),
 two machines) do it once; a new expected date gets its own reminder."""
 from paworkflow.periodic import every
 
-from . import driving, services
+from . import driving, in_force
 
 
 @every(3600)
@@ -14,4 +14,4 @@ def hospital_planned_discharges():
 
 @every(3600)
 def hospital_discharge_reminders():
-    return {"discharge_reminders": services.remind_overdue_discharges()}
+    return {"discharge_reminders": in_force.remind_overdue_discharges()}

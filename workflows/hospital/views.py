@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from care.audit import record_staff_view
 from care.permissions import get_recipient_or_404
 
-from . import driving, forms, home_rota, links, permissions, queries, services
+from . import driving, forms, home_rota, in_force, links, permissions, queries, services
 from .models import HospitalAgreement, State, WardLink, WardReview
 from .steps import agreement_url, error_messages
 
@@ -201,7 +201,7 @@ def _ward_in_force(request, token, link):
             form = forms.DischargeForm(request.POST)
             day = form.cleaned_data["discharged_on"] if form.is_valid() else None
             day = day or (timezone.localdate() if form.is_valid() else None)
-            error = "Give the discharge date as a date." if day is None else services.discharge_date_error(agreement, day)
+            error = "Give the discharge date as a date." if day is None else in_force.discharge_date_error(agreement, day)
             if error:
                 errors.append(error)
             elif "confirm" not in request.POST:
@@ -243,13 +243,13 @@ def _act(request, agreement_pk, action, **data):
 def suspend(request, agreement_pk):
     form = forms.ReasonForm(request.POST)
     form.is_valid()
-    return _act(request, agreement_pk, services.suspend, reason=form.cleaned_data.get("reason", ""))
+    return _act(request, agreement_pk, in_force.suspend, reason=form.cleaned_data.get("reason", ""))
 
 
 @login_required
 @require_POST
 def resume(request, agreement_pk):
-    return _act(request, agreement_pk, services.resume)
+    return _act(request, agreement_pk, in_force.resume)
 
 
 @login_required
@@ -265,7 +265,7 @@ def discharge(request, agreement_pk):
         messages.error(request, "Give the discharge date as a date, or leave it blank for today.")
         return redirect(agreement_url(agreement))
     day = form.cleaned_data["discharged_on"] or timezone.localdate()
-    error = agreement.in_force and services.discharge_date_error(agreement, day)
+    error = agreement.in_force and in_force.discharge_date_error(agreement, day)
     if not agreement.in_force or error:
         messages.error(request, error or "This agreement is not in force.")
         return redirect(agreement_url(agreement))
@@ -317,7 +317,7 @@ def restore_home_shifts(request, agreement_pk):
 def change_expected_discharge(request, agreement_pk):
     form = forms.ExpectedDischargeForm(request.POST)
     form.is_valid()
-    return _act(request, agreement_pk, services.change_expected_discharge,
+    return _act(request, agreement_pk, in_force.change_expected_discharge,
                 expected_discharge=form.cleaned_data.get("expected_discharge"))
 
 
