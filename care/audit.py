@@ -17,7 +17,8 @@ KINDS = {
     "consent": ("Consent and agreements", Q(action="delegation.agreement") | Q(action__startswith="hospital.")),
     "views": ("Staff views of the record", Q(action=STAFF_VIEW)),
     "circle": ("Who joined and left", Q(action__startswith="membership.") | Q(action__startswith="invitation.")),
-    "rota": ("Rota and respite", Q(action__startswith="rota.") | Q(action__startswith="respite.")),
+    "rota": ("Rota, timesheets, leave and respite", Q(action__startswith="rota.") | Q(action__startswith="respite.")
+             | Q(action__startswith="employment.")),
 }
 
 

@@ -70,14 +70,38 @@ def test_actual_spend_month_by_month_and_by_pa_beside_the_plan(family, parent, p
            approver=parent, approve=False)
     # Holiday: pa, 6 h x 13.50 = 81.00 + 20% = 97.20
     absence(family, pa, march.replace(day=3), hours=Decimal("6"))
-    # Still to come: 129.60 at plan
+    # Still to come: 129.60 at plan, and a day's approved holiday for pa2, 4 h x 13.50 = 54.00 + 20% = 64.80
     ShiftFactory(recipient=family, pa=pa2, start=at(march.replace(day=20), 9), end=at(march.replace(day=20), 17))
+    absence(family, pa2, march.replace(day=25), hours=Decimal("4"))
     report = actual_against_plan(budget, now=at(march.replace(day=15), 12))
     assert len(report.months) == 12 and report.months[0].first == datetime.date(YEAR - 1, 4, 1)
     last = report.months[-1]
-    assert (last.actual, last.awaiting, last.planned) == (Decimal("226.80"), Decimal("129.60"), Decimal("129.60"))
+    assert (last.actual, last.awaiting, last.planned) == (Decimal("226.80"), Decimal("129.60"), Decimal("194.40"))
     assert report.by_pa == [(pa.get_full_name(), Decimal("226.80"))]
-    assert report.forecast == Decimal("486.00") and report.overspend == Decimal("86.00")
+    assert report.forecast == Decimal("550.80") and report.overspend == Decimal("150.80")
+
+
+def test_the_actual_against_plan_queries_do_not_grow_with_shifts_pas_or_months(family, parent, pa,
+                                                                            django_assert_max_num_queries):
+    from care.models import Role
+    from tests.factories import member
+
+    budget = BudgetFactory(recipient=family, period_start=datetime.date(YEAR - 1, 4, 1),
+                           period_end=datetime.date(YEAR, 4, 1), amount=Decimal("400.00"))
+    now = at(datetime.date(YEAR, 3, 15), 12)
+    with django_assert_max_num_queries(15):  # two collects of six, the terms, the shifts, the PA profiles joined
+        actual_against_plan(budget, now=now)
+    for n in range(3):
+        extra = member(family, Role.PA, username=f"extra-{n}")
+        terms(family, extra)
+        for month in range(1, 4):
+            day = datetime.date(YEAR, month, 2 + n)
+            worked(ShiftFactory(recipient=family, pa=extra, start=at(day, 9), end=at(day, 12)), approver=parent)
+            ShiftFactory(recipient=family, pa=extra, start=at(day.replace(day=20), 9), end=at(day.replace(day=20), 12))
+        absence(family, extra, datetime.date(YEAR, 3, 28), hours=Decimal("3"))
+    with django_assert_max_num_queries(15):
+        report = actual_against_plan(budget, now=now)
+    assert sum(1 for m in report.months if m.actual) == 3
 
 
 def test_the_budget_page_shows_actual_spend_and_warns_of_an_overspend(client, family, parent, pa):
