@@ -70,6 +70,9 @@ def test_the_printed_agreement_is_complete(client, in_force, pa, parent):
     ):
         assert expected in page, expected
     assert page.count("PA's signature") == 2
+    table = page.split("<h3>Delegated tasks</h3>")[1].split("</table>")[0]  # the terms, task by task
+    assert "Tracheostomy suction" in table and "✓ The ward allows the PA to do it" in table
+    assert "Tracheostomy stoma care" in table and "✗ The ward keeps it" in table
     pas = page.split("Each PA: what they will and will not do")[1].split("Funding and insurance")[0]
     blocks = pas.split('<div class="keep-together pa-terms">')[1:]
     confirmed, waiting = sorted(blocks, key=lambda block: "Sam Reed" in block)

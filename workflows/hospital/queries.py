@@ -166,4 +166,4 @@ def printable(agreement):
     shifts = list(Shift.objects.filter(hospital_agreement_link__agreement=agreement).select_related("pa")
                   .order_by("start", "pk"))
     suspensions = list(agreement.events.filter(kind__in=["suspended", "resumed"]).select_related("actor"))
-    return {"pas": pas, "shifts": shifts, "suspensions": suspensions}
+    return {"decisions": rows, "pas": pas, "shifts": shifts, "suspensions": suspensions}
