@@ -13,11 +13,30 @@ LAPSED = (Status.SUSPENDED, Status.REVOKED, Status.EXPIRED)
 EXPIRY_WARNING = datetime.timedelta(days=28)
 
 
-def matrix(recipient):
-    """PAs (columns) × tasks (rows) for one person; each cell the PA's current record for the task.
+# Delegations live above this app (workflows); it tells the matrix about them through this hook,
+# as notifications learns the catalogue's words: fn(recipient) -> {(task_id, pa_id): MatrixNote}.
+_delegation_notes = []
 
-    Two queries whatever the size: the active PAs, and every competency for the person
-    with its task. The live record wins over ended ones; among ended ones the newest.
+
+def register_delegation_notes(fn):
+    _delegation_notes.append(fn)
+    return fn
+
+
+def delegation_notes(recipient):
+    notes = {}
+    for fn in _delegation_notes:
+        notes.update(fn(recipient))
+    return notes
+
+
+def matrix(recipient):
+    """PAs (columns) × tasks (rows) for one person; each cell the PA's current record for the task,
+    and the delegation behind it (`cell.note`: requested, waiting for a step, who is accountable).
+
+    Three queries whatever the size: the active PAs, every competency for the person with its
+    task, and the delegations hook (one query). The live record wins over ended ones; among
+    ended ones the newest. A requested delegation with no record yet gets a cell of its own.
     """
     pas = [
         m.user
@@ -35,8 +54,34 @@ def matrix(recipient):
         if current is None or (competency.status in LIVE_STATUSES and current.status not in LIVE_STATUSES):
             cells[key] = competency
         tasks[competency.task_id] = competency.task
-    rows = [(task, [cells.get((task.pk, pa.pk)) for pa in pas]) for task in tasks.values()]
+    notes = delegation_notes(recipient)
+    for (task_id, pa_id), note in notes.items():
+        tasks.setdefault(task_id, note.task)
+    rows = []
+    for task in sorted(tasks.values(), key=lambda t: (t.get_category_display(), t.name)):
+        row = []
+        for pa in pas:
+            note = notes.get((task.pk, pa.pk))
+            competency = cells.get((task.pk, pa.pk))
+            if competency is not None and note is not None and note.competency_id not in (None, competency.pk):
+                note = None  # a note about an older record, or a newer request shown on its own below
+            row.append(Cell(competency, note))
+        rows.append((task, row))
     return pas, rows
+
+
+class Cell:
+    """One PA's standing in one task: the record (or None) and the delegation's note (or None)."""
+
+    def __init__(self, competency, note):
+        self.competency, self.note = competency, note
+
+    @property
+    def review_opens(self):
+        c = self.competency
+        if c is None or c.status != Status.SIGNED_OFF or c.valid_until is None:
+            return None
+        return c.valid_until - EXPIRY_WARNING
 
 
 def needing_attention(user, recipients, now=None):

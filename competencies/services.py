@@ -37,6 +37,10 @@ from .signals import competency_lapsed
 # "not competent"; a new delegation must be requested to try again.
 MAX_ASSESSMENT_ATTEMPTS = 3
 REMINDER_DAYS = (28, 7)
+# A PA new to a person (in their circle for under six months) is reviewed sooner: at most half
+# the catalogue's interval.
+NEW_PA_DAYS = 182
+NEW_PA_DIVISOR = 2
 CLINICAL = "act_clinically"
 
 
@@ -180,16 +184,39 @@ def record_assessment(*, competency, assessor, assessed_on, results, notes=""):
     return assessment
 
 
+def max_review_days(competency, at=None):
+    """The longest interval to the review a clinician may set: the catalogue's maximum for the
+    task, halved for a PA new to this person (in their circle for less than NEW_PA_DAYS)."""
+    longest = competency.task.review_interval_days
+    since = timezone.localdate(at) - datetime.timedelta(days=NEW_PA_DAYS)
+    new = not Membership.objects.filter(recipient_id=competency.recipient_id, user_id=competency.pa_id, role=Role.PA,
+                                        started_on__lte=since).exists()
+    return max(1, longest // NEW_PA_DIVISOR) if new else longest
+
+
+def _review_days(competency, asked, at):
+    cap = max_review_days(competency, at)
+    if asked is None:
+        return cap
+    if asked < 1 or asked > cap:
+        why = "the most for a PA new to this person" if cap < competency.task.review_interval_days \
+            else "the catalogue's maximum for this task"
+        raise ValidationError({"review_interval_days": f"Between 1 and {cap} days ({why})."})
+    return asked
+
+
 @transaction.atomic
-def sign_off(*, competency, actor, notes="", at=None):
-    """The clinician's sign-off: the competency becomes valid for the task's review interval."""
+def sign_off(*, competency, actor, notes="", at=None, review_interval_days=None):
+    """The clinician's sign-off: the competency becomes valid for the interval the clinician
+    sets, never longer than max_review_days (which is also the default)."""
     competency = _lock(competency)
     _require_clinician(actor, competency.recipient)
     if competency.status != Status.ASSESSED:
         raise ValidationError("Only a competency assessed as competent can be signed off.")
     at = at or timezone.now()
+    days = _review_days(competency, review_interval_days, at)
     assessment = competency.assessments.filter(outcome=Outcome.PASSED).order_by("-recorded_at").first()
-    record = _write_sign_off(competency, SignOff.Kind.INITIAL, actor, at, notes, assessment)
+    record = _write_sign_off(competency, SignOff.Kind.INITIAL, actor, at, notes, assessment, days)
     record_audit(
         actor=actor, recipient=competency.recipient, action="competency.signed_off",
         summary=f"{person_name(competency.pa)} signed off for {competency.task.name} "
@@ -206,7 +233,8 @@ def renew(*, competency, actor, notes="", at=None):
     at = at or timezone.now()
     if competency.status != Status.SIGNED_OFF or competency.valid_until <= at:
         raise ValidationError("Only a signed-off, unexpired competency can be renewed.")
-    record = _write_sign_off(competency, SignOff.Kind.RENEWAL, actor, at, notes, None)
+    record = _write_sign_off(competency, SignOff.Kind.RENEWAL, actor, at, notes, None,
+                             competency.task.review_interval_days)
     record_audit(
         actor=actor, recipient=competency.recipient, action="competency.renewed",
         summary=f"{person_name(competency.pa)} renewed for {competency.task.name} "
@@ -215,8 +243,8 @@ def renew(*, competency, actor, notes="", at=None):
     return record
 
 
-def _write_sign_off(competency, kind, actor, at, notes, assessment):
-    valid_until = add_days_local(at, competency.task.review_interval_days)
+def _write_sign_off(competency, kind, actor, at, notes, assessment, days):
+    valid_until = add_days_local(at, days)
     record = _checked(SignOff(
         competency=competency, kind=kind, signed_off_by=actor, signed_off_at=at,
         assessment=assessment, valid_from=at, valid_until=valid_until, notes=notes,

@@ -21,11 +21,14 @@ def matrix(request, recipient):
     # The whole circle sees status and dates; the link to a record only where it would open.
     readable = {pa.pk: may_read_pa_record(request.user, recipient, pa) for pa in pas}
     for _task, cells in rows:
-        for competency in cells:
-            if competency is not None:
-                competency.may_open = readable[competency.pa_id]
+        for cell in cells:
+            if cell.competency is not None:
+                cell.competency.may_open = readable[cell.competency.pa_id]
+    # on a phone the same cells read as one list per PA (the table is for wider screens)
+    by_pa = [(pa, [(task, cells[i]) for task, cells in rows if cells[i].competency or cells[i].note])
+             for i, pa in enumerate(pas)]
     return render(request, "competencies/matrix.html", {
-        "recipient": recipient, "pas": pas, "rows": rows,
+        "recipient": recipient, "pas": pas, "rows": rows, "by_pa": by_pa,
         "may_request": can(request.user, "manage_rota", recipient) or can(request.user, "act_clinically", recipient),
     })
 
@@ -44,6 +47,7 @@ def detail(request, competency_pk):
     record_staff_view(request, competency.recipient, f"Competency record C{competency.pk}")
     return render(request, "competencies/detail.html", {
         "competency": competency,
+        "delegation": competency.delegations.select_related("practitioner").order_by("-created").first(),
         "sign_offs": competency.sign_offs.select_related("signed_off_by"),
         "events": competency.events.select_related("actor"),
         "training": competency.training_records.select_related("trainer"),

@@ -32,7 +32,8 @@ def test_suspending_reinstating_and_revoking_survive_hostile_reasons(client, fam
         competency = earn_sign_off(pa=pa, recipient=family, task=task, clinician=nurse)
         if first:
             services.suspend(competency=competency, actor=nurse, reason="Awaiting retraining")
-        response = client.post(reverse(f"competencies:{action}", args=[competency.pk]), data)
+        # revoking asks once more: the answer is part of the same form
+        response = client.post(reverse(f"competencies:{action}", args=[competency.pk]), {**data, "confirm": "yes"})
         # 302 back to the record with a message; 400 when the middleware refuses a NUL byte outright
         assert response.status_code in (302, 400), response.status_code
         assert_no_invalid_rows(*EVERY_RECORD)

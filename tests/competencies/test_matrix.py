@@ -1,5 +1,8 @@
 """The competency matrix: PAs × tasks, status in words (and colour), review dates; flat queries."""
+import datetime
+
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from care.models import Role
@@ -52,3 +55,27 @@ def test_live_record_wins_over_an_ended_one(client, family, parent, pa):
     client.force_login(parent)
     page = client.get(reverse("competencies:matrix", args=[family.pk])).content.decode()
     assert "Signed off" in page and "Revoked" not in page
+
+
+def test_matrix_shows_requested_and_in_progress_delegations_and_when_the_review_opens(
+        client, family, parent, nurse, pa):
+    from tests.workflows.steps import signed_off_delegation
+    from workflows.delegation.driving import start_delegation
+
+    signed = signed_off_delegation(parent=parent, nurse=nurse, pa=pa, recipient=family,
+                                   task=catalogue("tracheostomy-stoma-care"))
+    start_delegation(actor=parent, recipient=family, pa=pa, healthcare_task=catalogue("nebuliser"), reason="Winter")
+    client.force_login(parent)
+    page = client.get(reverse("competencies:matrix", args=[family.pk])).content.decode()
+    assert "Nebuliser" in page and "Requested" in page and "waiting for: Clinical risk assessment" in page
+    opens = signed.competency.valid_until - datetime.timedelta(days=28)
+    assert f"review opens {timezone.localtime(opens):%-d %b %Y}" in page
+    assert "accountable: " in page
+
+
+def test_request_form_lists_tasks_under_their_categories(client, family, parent):
+    from workflows.delegation.flow import DelegationFlow
+
+    client.force_login(parent)
+    page = client.get(DelegationFlow.start.reverse("execute")).content.decode()
+    assert '<optgroup label="Injections">' in page and '<optgroup label="Respiratory">' in page

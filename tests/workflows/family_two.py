@@ -28,6 +28,23 @@ def _hospital_agreement(cast):
     return agreement
 
 
+def _concern(cast):
+    """A concern raised by family two's PA from one of their shifts (seed_demo raises none)."""
+    import uuid
+
+    from rota.models import Shift
+    from workflows.delegation.models import Concern
+
+    concern = Concern.objects.filter(recipient=cast["recipient"]).first()
+    if concern is None:
+        shift = Shift.objects.filter(recipient=cast["recipient"]).order_by("pk").first()
+        concern = Concern.objects.create(
+            shift=shift, recipient=cast["recipient"], raised_by=get_user_model().objects.get(username="other-pa"),
+            what_happened="Family two's concern", what_they_did="Told the nurse", client_key=uuid.uuid4(),
+        )
+    return concern
+
+
 def _ward_token(cast):
     # Only a hash is stored: give family two's agreement a fresh link and use it.
     agreement = _hospital_agreement(cast)
@@ -40,6 +57,7 @@ OBJECTS = {
     "task_pk": lambda cast: _signed_off_process(cast).task_set.get(flow_task=DelegationFlow.assess_risk).pk,
     "agreement_pk": lambda cast: _hospital_agreement(cast).pk,
     "ward_token": _ward_token,
+    "concern_pk": lambda cast: _concern(cast).pk,
 }
 
 # The hospital flow's own process and task ids, so its pages are walked against a real

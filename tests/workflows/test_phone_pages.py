@@ -20,12 +20,14 @@ def test_matrix_inbox_and_risk_assessment_fit_a_360px_phone(live_server, phone, 
     log_in(page, live_server.url, "nurse")
 
     page.goto(live_server.url + reverse("competencies:matrix", args=[family.pk]))
-    assert page.get_by_text("Signed off").first.is_visible()
+    # on a phone the matrix is a list per PA, with the requested delegation in it
+    assert page.locator(".matrix-by-pa").get_by_text("Signed off").first.is_visible()
+    assert page.locator(".matrix-by-pa").get_by_text("Requested").first.is_visible()
+    assert not page.locator("table.matrix").is_visible()
     assert not has_horizontal_scroll(page)
 
     page.goto(live_server.url + reverse("workflows:inbox"))
-    page.get_by_role("link", name="Clinical risk assessment").click()
-    page.get_by_role("button", name="Take this step").click()
+    page.get_by_role("button", name="Take and open").first.click()  # one tap: claimed and opened
     page.wait_for_url("**/execute/")
     assert not has_horizontal_scroll(page)
     page.fill("#id_hazards", "Small airway")

@@ -113,3 +113,13 @@ def test_an_open_review_of_a_competency_revoked_elsewhere_can_only_be_closed(cli
         assert take(client, nurse, process, DelegationFlow.review, {"decision": "close"}).status_code == 302
         process.refresh_from_db()
         assert process.status == PROCESS.DONE and process.outcome == DelegationOutcome.REVOKED
+
+
+def test_the_accountable_practitioner_is_texted_once_when_the_review_opens(process, nurse):
+    ProfileFactory(user=nurse)
+    with freeze_time(process.competency.valid_until - 27 * DAY):
+        delegation_sweep()
+        delegation_sweep()
+    sent = Message.objects.filter(purpose="delegation-review")
+    assert [m.user_id for m in sent] == [nurse.pk]
+    assert process.reference in sent.get().body and "tracheostomy" not in sent.get().body.lower()

@@ -109,7 +109,11 @@ class DelegationFlow(CircleFlow, flow.Flow):
     wait_for_review = flow.Timer(services.review_opens_at).Annotation(title="Until the review opens").Next(
         this.check_still_valid
     )
-    check_still_valid = flow.If(services.competency_live).Then(this.review).Else(this.lapsed)
+    check_still_valid = flow.If(services.competency_live).Then(this.review_opened).Else(this.lapsed)
+    review_opened = (
+        flow.Function(services.tell_review_open).Annotation(title="Practitioner told the review is open")
+        .Next(this.review)
+    )
     review = (
         DelegationView(second_factor_required(steps.ReviewView.as_view()))
         .Annotation(title="Review: renew or revoke")

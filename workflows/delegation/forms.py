@@ -1,14 +1,21 @@
-"""Forms of the delegation steps. They parse and offer choices; the rules live in services."""
-from django import forms
-from django.contrib.auth import get_user_model
+"""Forms of the delegation steps and of the record of care given. They parse and offer choices;
+the rules live in services."""
+import datetime
 
+from django import forms
+from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
+
+from care.kernel.clock import london
 from care.kernel.names import person_name
 from care.models import Membership, Role
 from competencies.forms import AssessmentForm, TrainingForm  # noqa: F401  (the step views use them)
 from competencies.models import HealthcareTask
+from competencies.observations import for_task
 
 from . import permissions
-from .models import ASSESSMENT_LENGTH, REASON_LENGTH, DelegationRiskAssessment
+from .models import ASSESSMENT_LENGTH, REASON_LENGTH, CareGiven, DelegationRiskAssessment
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -42,6 +49,15 @@ class RequestForm(forms.Form):
         self.fields["recipient"].queryset = recipients
         pa_ids = Membership.objects.active().filter(role=Role.PA, recipient__in=recipients).values("user")
         self.fields["pa"].queryset = get_user_model().objects.filter(pk__in=pa_ids).order_by("first_name", "last_name")
+        self.fields["healthcare_task"].choices = self._tasks_by_category()
+
+    def _tasks_by_category(self):
+        """The catalogue under its categories (Injections, Respiratory, ...): a long list reads by group."""
+        field = self.fields["healthcare_task"]
+        groups = {}
+        for task in field.queryset:
+            groups.setdefault(task.get_category_display(), []).append((task.pk, field.label_from_instance(task)))
+        return [("", "Choose a task"), *groups.items()]
 
 
 class RiskAssessmentForm(forms.Form):
@@ -65,7 +81,31 @@ class AgreementForm(forms.Form):
 
 class SignOffForm(forms.Form):
     confirm = forms.BooleanField(label="I have observed this PA, judge them competent for this person, and sign off")
+    review_interval_days = forms.IntegerField(
+        min_value=1, required=False, label="Days until the review",
+        help_text="Left empty, the most allowed; the review opens 28 days before the end.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     notes = forms.CharField(required=False, max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, most, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["review_interval_days"]
+        field.max_value, field.initial = most, most
+        field.widget.attrs["max"] = most
+        field.validators.append(MaxValueValidator(most, f"At most {most} days for this task and PA."))
+        field.help_text = f"At most {most} days. " + field.help_text
+
+
+class HandoverForm(forms.Form):
+    to = PAChoiceField(queryset=None, label="Hand accountability to")
+    reason = forms.CharField(required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, recipient, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = Membership.objects.active().filter(recipient=recipient, role=Role.CLINICIAN).values("user")
+        users = get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name")
+        self.fields["to"].queryset = users.exclude(pk=exclude) if exclude else users
 
 
 class ReviewForm(forms.Form):
@@ -77,3 +117,62 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = choices
+
+
+class CareGivenForm(forms.Form):
+    """One entry of care given, for one task of the shift: quick on a phone (a time, three
+    buttons, the catalogue's observations, a note). `client_key` is the phone's id for the entry:
+    sent twice on a weak signal, it is recorded once."""
+
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    healthcare_task = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    result = forms.ChoiceField(choices=CareGiven.Result.choices, widget=forms.RadioSelect, label="It was")
+    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note (say why if not done)")
+
+    def __init__(self, *args, shift, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shift, self.task = shift, task
+        self.fields["healthcare_task"].queryset = shift.tasks.all()
+        self.fields["healthcare_task"].initial = task.pk
+        self.observation_fields = []
+        for observation in for_task(task):
+            name = f"obs_{observation.key}"
+            label = f"{observation.label} ({observation.unit})" if observation.unit else observation.label
+            if observation.kind == "choice":
+                field = forms.ChoiceField(label=label, required=False,
+                                          choices=[("", "Choose")] + [(o, o) for o in observation.options])
+            elif observation.kind == "time":
+                field = forms.CharField(label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+            else:
+                field = forms.CharField(label=label, required=False,
+                                        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+            self.fields[name] = field
+            self.observation_fields.append(name)
+
+    def done_at(self):
+        """The shift's local day for the time given; the next day for a night shift's small hours."""
+        start = timezone.localtime(self.shift.start)
+        for day in (start.date(), start.date() + datetime.timedelta(days=1)):
+            at = datetime.datetime.combine(day, self.cleaned_data["time"], tzinfo=london())
+            if at >= self.shift.start - datetime.timedelta(hours=2):
+                return at
+        return at
+
+    def observations(self):
+        return {name[4:]: self.cleaned_data.get(name) or "" for name in self.observation_fields}
+
+
+class ConcernForm(forms.Form):
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    what_happened = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                                    label="What happened")
+    what_they_did = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+                                    label="What you did")
+    who_they_told = forms.CharField(required=False, max_length=300, label="Who you told (999, 111, the nurse…)")
+
+
+class ConcernResponseForm(forms.Form):
+    response = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                               label="Your response (what you have done or decided)")

@@ -1,11 +1,31 @@
 """The delegations section of everyone's home page: steps waiting for you, and your requests
 that were declined (with the reason)."""
 from django.urls import reverse
+from django.utils import timezone
 
 from care.home import Attention, register
 from care.kernel.names import person_name
 
 from . import queries
+
+
+@register("Care given on shifts")
+def care_given(user, recipients):
+    items = []
+    for shift in queries.shifts_to_record(user, recipients):
+        items.append(Attention(
+            title=f"Record the care given on your shift for {shift.recipient}",
+            detail=f"{timezone.localtime(shift.start):%a %d %b %H:%M}–{timezone.localtime(shift.end):%H:%M}",
+            url=reverse("workflows:shift_care", args=[shift.pk]),
+        ))
+    for concern in queries.open_concerns(user, recipients):
+        items.append(Attention(
+            title=f"Concern {concern.reference} raised by {person_name(concern.raised_by)} for {concern.recipient}",
+            detail=f"Raised {timezone.localtime(concern.raised_at):%d %b %H:%M}; nobody has responded yet",
+            url=reverse("workflows:concern", args=[concern.pk]),
+            urgent=True,
+        ))
+    return items
 
 
 @register("Delegated healthcare tasks")
@@ -20,6 +40,14 @@ def delegation_steps(user, recipients):
             title=f"{task.flow_task.task_title}: {process.healthcare_task.name} for {process.recipient}",
             detail=f"{process.reference}, PA {person_name(process.pa)}",
             url=task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+        ))
+    for process in queries.without_practitioner(user, recipients):
+        items.append(Attention(
+            title=f"{process.reference} ({process.healthcare_task.name} for {process.recipient}) has no accountable "
+                  "practitioner",
+            detail="The clinician left the circle; sign-off and renewal wait until a clinician takes it on.",
+            url=reverse("workflows:delegation:process_detail", args=[process.pk]),
+            urgent=True,
         ))
     for process in queries.recently_declined(user, recipients):
         items.append(Attention(

@@ -43,6 +43,13 @@ class DelegationProcess(Process):
     )
     outcome = models.CharField(max_length=20, choices=DelegationOutcome.choices, blank=True, default="")
     outcome_reason = models.CharField(max_length=300, blank=True)
+    # The registered practitioner accountable for the decision to delegate: the clinician who
+    # assessed the risk, until a recorded handover (AccountabilityHandover) names another.
+    # Empty when they left the circle and nobody has taken it on yet: clinical steps wait.
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="accountable practitioner",
+    )
 
     class Meta:
         verbose_name = "delegation"
@@ -101,3 +108,89 @@ class DelegationAgreement(AppendOnly):
     class Meta:
         ordering = ["at"]
         constraints = [models.UniqueConstraint(fields=["process", "party"], name="one_answer_per_party")]
+
+
+class AccountabilityHandover(AppendOnly):
+    """Accountability for a delegation passing from one clinician to another (or to nobody,
+    when the accountable clinician left the circle). Append-only: the chain is the history."""
+
+    process = models.ForeignKey(DelegationProcess, on_delete=models.CASCADE, related_name="handovers")
+    from_practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    to_practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+", help_text="Empty when the system did it (a clinician left)")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class CareGiven(AppendOnly):
+    """One time a PA carried out (or did not) a delegated task on a shift: when, the result, the
+    observations the catalogue asks for the task, a note. Append-only: a correction is a new row
+    pointing at the one it corrects. Readable by the PA who made it, the person's clinicians,
+    the budget holder and the coordinator (care.permissions.may_read_pa_record)."""
+
+    class Result(models.TextChoices):
+        DONE = "done", "Done"
+        NOT_DONE = "not_done", "Not done"
+        REFUSED = "refused", "Refused by the person"
+
+    shift = models.ForeignKey("rota.Shift", on_delete=models.PROTECT, related_name="care_given")
+    recipient = models.ForeignKey("care.CareRecipient", on_delete=models.CASCADE, related_name="care_given")
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_given")
+    healthcare_task = models.ForeignKey("competencies.HealthcareTask", on_delete=models.PROTECT, related_name="+")
+    competency = models.ForeignKey("competencies.Competency", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="care_given")
+    done_at = models.DateTimeField()
+    result = models.CharField(max_length=10, choices=Result.choices)
+    observations = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The phone's own id for this entry: a send retried on a weak signal records it once.
+    client_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+        indexes = [models.Index(fields=["recipient", "pa", "done_at"], name="care_given_log")]
+
+    @property
+    def reference(self):
+        return f"R{self.pk}"
+
+
+class Concern(AppendOnly):
+    """A concern or incident a PA raised from a shift: what happened, what they did, who they told.
+    The accountable practitioner and the budget holder are texted a reference and a link."""
+
+    shift = models.ForeignKey("rota.Shift", on_delete=models.PROTECT, related_name="concerns")
+    recipient = models.ForeignKey("care.CareRecipient", on_delete=models.CASCADE, related_name="concerns")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    what_happened = models.TextField(max_length=REASON_LENGTH, validators=[MaxLengthValidator(REASON_LENGTH)])
+    what_they_did = models.TextField(max_length=REASON_LENGTH, validators=[MaxLengthValidator(REASON_LENGTH)])
+    who_they_told = models.CharField(max_length=300, blank=True)
+    client_key = models.UUIDField(unique=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    @property
+    def reference(self):
+        return f"K{self.pk}"
+
+
+class ConcernResponse(AppendOnly):
+    """Someone's recorded response to a concern; the first one takes it off the home pages."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="responses")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    response = models.TextField(max_length=REASON_LENGTH, validators=[MaxLengthValidator(REASON_LENGTH)])
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -15,14 +15,22 @@ from viewflow.workflow.status import PROCESS
 
 from care.kernel.names import person_name
 from care.models import Membership, Role
+from care.permissions import can
 from care.services import record_audit
 from competencies import services as competencies
 from competencies.models import Competency, Outcome, Status
 
-from . import permissions
-from .models import DelegationAgreement, DelegationOutcome, DelegationProcess, DelegationRiskAssessment
+from . import permissions, texts
+from .models import (
+    AccountabilityHandover,
+    DelegationAgreement,
+    DelegationOutcome,
+    DelegationProcess,
+    DelegationRiskAssessment,
+)
 
 REVIEW_NOTICE = datetime.timedelta(days=28)
+CLINICAL = "act_clinically"
 
 
 # Gates: the flow asks these about the process (each gets the node's activation).
@@ -165,6 +173,10 @@ def assess_risk(*, activation, actor, decision, hazards, controls="", reason="")
     )
     if declined:
         record_outcome(process, DelegationOutcome.DECLINED, reason)
+    elif process.practitioner_id is None:
+        # the clinician who assessed the risk is accountable for the decision, until a handover
+        process.practitioner = actor
+        process.save(update_fields=["practitioner"])
     _audit(process, actor, "risk_assessed", DelegationRiskAssessment.Decision(decision).label)
     activation.execute()
 
@@ -180,6 +192,8 @@ def agree(*, activation, actor, party, agreed, notes=""):
     label = DelegationAgreement.Party(party).label
     if not agreed:
         record_outcome(process, DelegationOutcome.NOT_AGREED, f"{label} did not agree. {notes}".strip())
+    elif party == DelegationAgreement.Party.PERSON:
+        texts.asked_to_accept(process)
     _audit(process, actor, "agreement", f"{label} ({person_name(actor)}) {'agreed' if agreed else 'did not agree'}")
     activation.execute()
 
@@ -214,12 +228,82 @@ def assessment_result(assessment):
     return f"not yet competent — attempt {failed} of {competencies.MAX_ASSESSMENT_ATTEMPTS}, {tail}"
 
 
+def _accountable(process, actor, doing):
+    """Signing off and reviewing are the accountable practitioner's decisions."""
+    if process.practitioner_id is None:
+        raise ValidationError(f"This delegation has no accountable practitioner: a clinician of the person takes "
+                              f"it on (on the delegation's page) before {doing}.")
+    if process.practitioner_id != actor.pk:
+        raise ValidationError(f"Only the accountable practitioner, {person_name(process.practitioner)}, can "
+                              f"decide this; they can hand accountability to you first.")
+
+
 @transaction.atomic
-def sign_off(*, activation, actor, notes="", at=None):
-    """`at` backdates the sign-off only for demo data; the step's page always signs off now."""
-    competencies.sign_off(competency=_record_of(activation), actor=actor, notes=notes, at=at)
-    record_outcome(activation.process, DelegationOutcome.SIGNED_OFF)
+def sign_off(*, activation, actor, notes="", review_interval_days=None, at=None):
+    """The practitioner sets the interval to the review, up to the catalogue's maximum (less
+    for a PA's first sign-off for this person: competencies.max_review_days). `at` backdates
+    the sign-off only for demo data; the step's page always signs off now."""
+    process = activation.process
+    _accountable(process, actor, "signing off")
+    record = competencies.sign_off(competency=_record_of(activation), actor=actor, notes=notes, at=at,
+                                   review_interval_days=review_interval_days)
+    record_outcome(process, DelegationOutcome.SIGNED_OFF)
+    texts.signed_off(process, record.valid_until)
     activation.execute()
+    return record
+
+
+def tell_review_open(activation):
+    """The review step has opened: the accountable practitioner is told once, by text."""
+    process = activation.process
+    texts.review_open(process, _competency(activation).valid_until)
+
+
+@transaction.atomic
+def hand_over(*, process, actor, to, reason=""):
+    """Accountability passes to another clinician of the person, as a recorded step both see.
+    The accountable practitioner hands it on; when there is none (they left), any clinician of
+    the person may take it on themselves."""
+    process = DelegationProcess.objects.select_for_update().select_related("recipient").get(pk=process.pk)
+    if not can(actor, CLINICAL, process.recipient):
+        raise PermissionDenied("Only a clinician of this person can take on or hand over accountability.")
+    if process.practitioner_id is not None and process.practitioner_id != actor.pk:
+        raise PermissionDenied("Only the accountable practitioner can hand accountability over.")
+    if process.status != PROCESS.NEW:
+        raise ValidationError("This delegation has ended: there is nothing to hand over.")
+    if to.pk == process.practitioner_id:
+        raise ValidationError(f"{person_name(to)} is already accountable for this delegation.")
+    if not Membership.objects.active().filter(recipient=process.recipient, user=to, role=Role.CLINICIAN).exists():
+        raise ValidationError(f"{person_name(to)} is not a clinician in {process.recipient}'s circle.")
+    handover = AccountabilityHandover.objects.create(
+        process=process, from_practitioner_id=process.practitioner_id, to_practitioner=to, by=actor,
+        reason=reason.strip()[:300],
+    )
+    process.practitioner = to
+    process.save(update_fields=["practitioner"])
+    _audit(process, actor, "handover", f"accountability to {person_name(to)}")
+    if to.pk != actor.pk:
+        texts.now_accountable(process, handover)
+    return handover
+
+
+@transaction.atomic
+def practitioner_left(*, recipient, clinician):
+    """The accountable clinician left the circle: each open delegation they held waits for a new
+    one (sign-off and review refuse until then), and the person's coordinators are told."""
+    orphaned = list(DelegationProcess.objects.select_for_update().filter(
+        recipient=recipient, practitioner=clinician, status=PROCESS.NEW))
+    coordinators = [m.user for m in Membership.objects.active().filter(recipient=recipient, role=Role.COORDINATOR)
+                    .select_related("user")]
+    for process in orphaned:
+        AccountabilityHandover.objects.create(process=process, from_practitioner=clinician, to_practitioner=None,
+                                              by=None, reason="The accountable clinician left the circle")
+        process.practitioner = None
+        process.save(update_fields=["practitioner"])
+        _audit(process, None, "handover", f"{person_name(clinician)} left the circle: no accountable practitioner")
+        for coordinator in coordinators:
+            texts.needs_practitioner(process, coordinator)
+    return orphaned
 
 
 class Review:
@@ -232,6 +316,8 @@ def review(*, activation, actor, decision, reason="", notes=""):
     already ended elsewhere — close the review."""
     process = activation.process
     competency = _competency(activation)
+    if decision == Review.RENEW:  # anyone clinical may stop an unsafe delegation; renewing is the practitioner's
+        _accountable(process, actor, "renewing")
     if decision == Review.RENEW:
         competencies.renew(competency=competency, actor=actor, notes=notes)
     elif decision == Review.REVOKE:

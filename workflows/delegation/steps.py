@@ -7,12 +7,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import FormView
 from viewflow.workflow.flow.views import UnassignTaskView
 
 from care.models import CareRecipient
 from care.permissions import VIEW, can
-from competencies.services import MAX_ASSESSMENT_ATTEMPTS, failed_attempts, supervised_practices_done
+from care.kernel.names import person_name
+from competencies.services import (
+    MAX_ASSESSMENT_ATTEMPTS,
+    failed_attempts,
+    max_review_days,
+    supervised_practices_done,
+)
 
 from ..nodes import ClaimTaskView
 from . import forms, services
@@ -194,13 +201,27 @@ class AssessmentView(StepView):
 class SignOffView(StepView):
     form_class = forms.SignOffForm
 
+    @cached_property
+    def most_days(self):
+        return max_review_days(self.process.competency)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "most": self.most_days}
+
     @property
     def intro(self):
-        days = self.process.healthcare_task.review_interval_days
-        return f"The sign-off is valid for {days} days; the review opens 28 days before it ends."
+        practitioner = self.process.practitioner
+        who = person_name(practitioner) if practitioner else "nobody yet"
+        return (f"Accountable practitioner: {who}. You set the days until the review, up to {self.most_days} "
+                f"(the catalogue allows {self.process.healthcare_task.review_interval_days}; a PA's first sign-off "
+                "for this person is reviewed sooner).")
 
     def perform(self, form):
-        services.sign_off(activation=self.activation, actor=self.request.user, notes=form.cleaned_data["notes"])
+        return services.sign_off(activation=self.activation, actor=self.request.user, notes=form.cleaned_data["notes"],
+                                 review_interval_days=form.cleaned_data["review_interval_days"])
+
+    def result(self, record):
+        return f"signed off until {timezone.localtime(record.valid_until):%d %b %Y}; the PA has been told"
 
 
 class ReviewView(StepView):

@@ -2,7 +2,7 @@
 from django.urls import path
 
 from ..guarded_urls import GuardedFlowViewset
-from . import permissions, views
+from . import care_views, permissions, views
 from .flow import DelegationFlow
 from .models import DelegationProcess
 
@@ -15,6 +15,7 @@ class DelegationViewset(GuardedFlowViewset):
 
     index_path = path("", views.inbox, name="index")
     process_detail_path = path("<int:process_pk>/", views.process_detail, name="process_detail")
+    hand_over_path = path("<int:process_pk>/hand-over/", views.hand_over, name="hand_over")
 
 
 delegation_viewset = DelegationViewset(DelegationFlow)
@@ -23,4 +24,7 @@ urlpatterns = [
     path("delegation/", delegation_viewset.urls),
     path("inbox/", views.inbox, name="inbox"),
     path("people/<int:recipient_pk>/delegations/", views.delegation_list, name="list"),
+    path("people/<int:recipient_pk>/care-given/", care_views.care_log, name="care_log"),
+    path("shifts/<int:shift_pk>/care-given/", care_views.shift_care, name="shift_care"),
+    path("concerns/<int:concern_pk>/", care_views.concern, name="concern"),
 ]

@@ -2,15 +2,19 @@
 own form is a step view (steps.py), mounted through the flow."""
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from care.audit import record_staff_view
-from care.permissions import get_recipient_or_404, may_read_pa_record
+from care.kernel.names import person_name
+from care.permissions import can, get_recipient_or_404, may_read_pa_record
 
-from . import permissions, queries
+from . import forms, permissions, queries, services
 from .models import DelegationProcess
 
 
@@ -30,7 +34,8 @@ def step_action(user, task):
 def process_detail(request, process_pk):
     """Status and history of one delegation, for everyone in the person's circle (checked by the URL guard)."""
     process = get_object_or_404(
-        DelegationProcess.objects.select_related("recipient", "pa", "healthcare_task", "requested_by", "competency"),
+        DelegationProcess.objects.select_related("recipient", "pa", "healthcare_task", "requested_by", "competency",
+                                                 "practitioner"),
         pk=process_pk,
     )
     record_staff_view(request, process.recipient, f"Delegation {process.reference}")
@@ -50,7 +55,40 @@ def process_detail(request, process_pk):
         "agreements": process.agreements.select_related("given_by"),
         # the whole circle sees the competency's status; its detailed record opens for fewer people
         "may_open_record": may_read_pa_record(request.user, process.recipient, process.pa),
+        "handovers": process.handovers.select_related("from_practitioner", "to_practitioner", "by"),
+        "handover_form": _handover_form(request.user, process),
     })
+
+
+def _handover_form(user, process, data=None):
+    """The accountable practitioner may hand over; with none, any clinician of the person may take it on."""
+    if process.status != "NEW" or not can(user, "act_clinically", process.recipient):
+        return None
+    if process.practitioner_id not in (None, user.pk):
+        return None
+    return forms.HandoverForm(data, recipient=process.recipient,
+                              exclude=process.practitioner_id if process.practitioner_id else None)
+
+
+@login_required
+@require_POST
+def hand_over(request, process_pk):
+    process = get_object_or_404(DelegationProcess.objects.select_related("recipient", "practitioner"), pk=process_pk)
+    if not permissions.may_view(request.user, process):
+        raise Http404("No such delegation.")
+    form = _handover_form(request.user, process, request.POST)
+    if form is None:
+        raise PermissionDenied("Only the accountable practitioner hands over accountability.")
+    if form.is_valid():
+        try:
+            services.hand_over(process=process, actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"{person_name(form.cleaned_data['to'])} is now the accountable practitioner.")
+    else:
+        messages.error(request, "Choose a clinician of this person.")
+    return redirect("workflows:delegation:process_detail", process.pk)
 
 
 @login_required

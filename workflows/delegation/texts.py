@@ -1,0 +1,56 @@
+"""The texts a delegation sends: fixed templates holding a reference, a date and a link to the
+process page (behind a login). Never the task, the person's condition, or anything typed: a text
+sits on a lock screen, and "buccal midazolam" says what the person has."""
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+import notifications
+
+
+def page_link(process):
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("workflows:delegation:process_detail", args=[process.pk])
+
+
+def _send(process, user, purpose, body, once_per=""):
+    """One text per process, purpose and person (and `once_per`: a sign-off's date, a handover)."""
+    if user is None:
+        return None
+    return notifications.send_sms(
+        user=user, body=f"paworkflow: {body} {page_link(process)}", purpose=f"delegation-{purpose}",
+        idempotency_key=f"delegation-{process.pk}-{purpose}-{once_per}-{user.pk}", recipient=process.recipient,
+    )
+
+
+def asked_to_accept(process):
+    return _send(process, process.pa, "accept", f"you are asked to accept delegation {process.reference}.")
+
+
+def signed_off(process, until):
+    return _send(process, process.pa, "signed-off",
+                 f"delegation {process.reference} is signed off until {timezone.localtime(until):%d %b %Y}. Details:",
+                 once_per=f"{until:%Y%m%d%H%M}")
+
+
+def review_open(process, due):
+    return _send(process, process.practitioner, "review",
+                 f"delegation {process.reference} is open for review by {timezone.localtime(due):%d %b %Y}.",
+                 once_per=f"{due:%Y%m%d%H%M}")
+
+
+def now_accountable(process, handover):
+    return _send(process, process.practitioner, "handover",
+                 f"you are now the accountable practitioner for delegation {process.reference}.", once_per=handover.pk)
+
+
+def needs_practitioner(process, coordinator):
+    return _send(process, coordinator, "orphaned",
+                 f"delegation {process.reference} needs a new accountable practitioner.", once_per=f"{timezone.now():%Y%m%d%H%M%S}")
+
+
+def concern_raised(concern, user):
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("workflows:concern", args=[concern.pk])
+    return notifications.send_sms(
+        user=user, body=f"paworkflow: a PA raised concern {concern.reference} from a shift. Please respond: {link}",
+        purpose="delegation-concern", idempotency_key=f"concern-{concern.pk}-{user.pk}", recipient=concern.recipient,
+    )
