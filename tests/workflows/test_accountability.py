@@ -102,31 +102,37 @@ def test_when_the_accountable_clinician_leaves_the_delegation_waits_and_the_coor
 
 
 def test_the_clinician_sets_the_interval_but_never_beyond_the_catalogue(client, assessed, nurse, task):
-    most = task.review_interval_days // 2  # the PA's first sign-off for this person
     too_long = take(client, nurse, assessed, DelegationFlow.sign_off,
-                    {"confirm": "on", "review_interval_days": task.review_interval_days})
-    assert too_long.status_code == 200 and f"{most}" in too_long.content.decode()
+                    {"confirm": "on", "review_interval_days": task.review_interval_days + 1})
+    assert too_long.status_code == 200 and f"At most {task.review_interval_days} days" in too_long.content.decode()
     assessed.competency.refresh_from_db()
     assert assessed.competency.status == Status.ASSESSED
 
     assert take(client, nurse, assessed, DelegationFlow.sign_off,
                 {"confirm": "on", "review_interval_days": 90}).status_code == 302
-    assessed.competency.refresh_from_db()
     competency = assessed.competency
+    competency.refresh_from_db()
     assert (timezone.localtime(competency.valid_until).date() - timezone.localtime(competency.valid_from).date()).days == 90
 
 
-def test_a_pa_signed_off_before_for_this_person_may_get_the_catalogues_full_interval(
-        client, family, parent, nurse, pa):
+def test_a_pa_new_to_the_person_gets_a_shorter_interval(client, family, parent, nurse, task):
+    from care.services import add_member
     from competencies.services import max_review_days
-    from tests.competencies.factories import earn_sign_off
+    from tests.factories import UserFactory
 
-    earn_sign_off(pa=pa, recipient=family, task=catalogue("tracheostomy-stoma-care"), clinician=nurse)
-    task = catalogue("tracheostomy-suction")
-    process = through_to_assessment(client, parent=parent, nurse=nurse, pa=pa, recipient=family, task=task)
+    newcomer = UserFactory(username="new-pa")
+    add_member(recipient=family, user=newcomer, role=Role.PA, started_on=timezone.localdate())
+    process = through_to_assessment(client, parent=parent, nurse=nurse, pa=newcomer, recipient=family, task=task)
     take(client, nurse, process, DelegationFlow.assess, assessment(task))
     process.refresh_from_db()
-    assert max_review_days(process.competency) == task.review_interval_days
+    most = task.review_interval_days // 2
+    assert max_review_days(process.competency) == most
+    refused = take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on", "review_interval_days": most + 1})
+    assert f"At most {most} days" in refused.content.decode()
+    assert take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
+    competency = process.competency
+    competency.refresh_from_db()
+    assert (timezone.localtime(competency.valid_until).date() - timezone.localtime(competency.valid_from).date()).days == most
 
 
 def test_the_pa_is_texted_once_when_asked_to_accept_and_once_when_signed_off(

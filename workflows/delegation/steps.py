@@ -213,8 +213,8 @@ class SignOffView(StepView):
         practitioner = self.process.practitioner
         who = person_name(practitioner) if practitioner else "nobody yet"
         return (f"Accountable practitioner: {who}. You set the days until the review, up to {self.most_days} "
-                f"(the catalogue allows {self.process.healthcare_task.review_interval_days}; a PA's first sign-off "
-                "for this person is reviewed sooner).")
+                f"(the catalogue allows {self.process.healthcare_task.review_interval_days}; a PA new to this "
+                "person is reviewed sooner).")
 
     def perform(self, form):
         return services.sign_off(activation=self.activation, actor=self.request.user, notes=form.cleaned_data["notes"],
