@@ -7,6 +7,9 @@ the daphne process `make run` serves with) in a subprocess.
 Every shift of a size is in the one week the page shows, so the page renders all of them: the
 query count must not grow with the number of shifts.
 
+Then the same page in production shape (bench/_production.py): the Procfile's web line twice on
+PostgreSQL and Redis, against a bare view running the same SQL on the same processes: ratio_rps.
+
 Environment: BENCH_ROTA_PAGE_REQUESTS (15), BENCH_ROTA_PAGE_CLIENTS (50), BENCH_ROTA_PAGE_SECONDS (10),
 BENCH_DATABASE_URL (default: a throwaway SQLite file; point it at a scratch PostgreSQL database to
 measure that — its tables are created and the data left behind).
@@ -14,6 +17,7 @@ measure that — its tables are created and the data left behind).
 import asyncio
 import datetime
 import io
+import json
 import os
 import socket
 import statistics
@@ -259,9 +263,23 @@ def main():
             "concurrent_error_sample": errors[:2],
             "load_average_1m_before_concurrent": round(load_before, 2),
         })
+    result.update(production_shape())
     for key, value in result.items():
         print(f"{key}: {value}")
     return result
+
+
+def production_shape():
+    """bench/_production.py in its own process (it configures Django for PostgreSQL and Redis):
+    the Procfile's web processes against a bare view running the same SQL. BENCH_PRODUCTION=0 skips it."""
+    if os.environ.get("BENCH_PRODUCTION", "1") == "0":
+        return {"ratio_rps": "skipped (BENCH_PRODUCTION=0)"}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "production.json"
+        done = subprocess.run([sys.executable, "-m", "bench._production", str(out)], cwd=ROOT)
+        if done.returncode != 0 or not out.exists():
+            return {"ratio_rps": "FAILED (needs PostgreSQL and Redis: see bench/README.md)"}
+        return json.loads(out.read_text())
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def per_second():
     return float(settings.SMS_RATE_PER_SECOND)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the caller's claim transaction when there is one
 def book(sender, *, max_wait):
     """Book a moment to send from `sender`. Returns (moment, True), or (the earliest free moment, False)
     when that is further away than `max_wait`; then nothing is booked and the caller should come back."""

@@ -198,32 +198,42 @@ def deliver_message(*, message_pk):
 
     The row is claimed (queued -> sending) before the provider is called, so two workers
     never both send it; a message Twilio already has an id for is never sent again.
+
+    Two write transactions per text: the claim with its booked moment under the sending rate,
+    then the outcome. A task for a message that is not due (a duplicate delivery, a message
+    already sent) only reads: on SQLite any UPDATE, even one matching no row, takes the
+    file's write lock, which every worker thread needs.
     """
     backend = get_backend()
     now = timezone.now()
-    claimed = (
-        Message.objects.filter(pk=message_pk)
-        .due(now)
-        .update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if claimed != 1:
+    message = Message.objects.due(now).filter(pk=message_pk).first()
+    if message is None:
         return None  # not due, already sent, or another worker got there first
-    message = Message.objects.get(pk=message_pk)
     mine = Message.objects.filter(pk=message_pk, status=Status.SENDING)
 
     if message.provider_id:
-        mine.update(status=Status.SENT, sent_at=Coalesce("sent_at", Value(now)))
-        return Status.SENT
+        if _claim(message_pk, now):
+            mine.update(status=Status.SENT, sent_at=Coalesce("sent_at", Value(now)))
+            return Status.SENT
+        return None
     if is_opted_out(message.to):
-        mine.update(status=Status.FAILED, finished_at=now, last_error="The number texted STOP; nothing is sent until START.")
-        return Status.FAILED
+        if _claim(message_pk, now):
+            mine.update(status=Status.FAILED, finished_at=now,
+                        last_error="The number texted STOP; nothing is sent until START.")
+            return Status.FAILED
+        return None
 
-    moment, booked = pace.book(backend.sender, max_wait=MAX_PACE_WAIT)
-    if not booked:
-        # The sending rate is booked further ahead than we may wait: hand the message back.
-        mine.update(status=Status.QUEUED, next_attempt_at=moment, claimed_at=None, attempts=F("attempts") - 1)
-        _schedule(message_pk, at=moment)
-        return Status.QUEUED
+    with transaction.atomic():
+        if not _claim(message_pk, now):
+            return None
+        moment, booked = pace.book(backend.sender, max_wait=MAX_PACE_WAIT)
+        if not booked:
+            # The sending rate is booked further ahead than we may wait: hand the message back
+            # (in the same transaction, so to anyone else it never left the queue).
+            mine.update(status=Status.QUEUED, next_attempt_at=moment, claimed_at=None, attempts=F("attempts") - 1)
+            _schedule(message_pk, at=moment)
+            return Status.QUEUED
+    message.status, message.attempts = Status.SENDING, message.attempts + 1
     wait = (moment - timezone.now()).total_seconds()
     if wait > 0:
         time.sleep(wait)
@@ -235,6 +245,13 @@ def deliver_message(*, message_pk):
     # Zero rows means Twilio's status report arrived first and recorded the same id.
     mine.update(status=Status.SENT, provider_id=provider_id, sent_at=timezone.now(), last_error="")
     return Status.SENT
+
+
+def _claim(message_pk, now):
+    """queued -> sending, if it still is queued and due: True for the one worker that wins."""
+    return Message.objects.filter(pk=message_pk).due(now).update(
+        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    ) == 1
 
 
 def _after_failure(message, exc):

@@ -113,8 +113,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (requests, the embedded scheduler) share one file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Several threads (requests, the embedded scheduler, SMS workers) share one file. WAL lets
+    # them read while one writes (the default journal makes every reader wait for a writer, and a
+    # waiting writer back off by up to 100 ms at a time); see bench/README.md, sms_dispatch.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                                       "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
