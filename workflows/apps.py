@@ -10,5 +10,5 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         # each flow's admin, home section, periodic job and receivers; and its URL viewset,
         # built here so node.reverse() works before the first request (shell, jobs, tests)
-        from .delegation import admin, home, jobs, receivers, urls  # noqa: F401
+        from .delegation import admin, caseload, home, jobs, receivers, urls  # noqa: F401
         from .hospital import admin, caseload, home, jobs, urls  # noqa: F401, F811

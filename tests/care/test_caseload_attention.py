@@ -4,6 +4,7 @@ hours expiring, carers' assessments due for review), most urgent first, each a l
 and it costs the same queries for 100 families as for 1,000."""
 import datetime
 import re
+import uuid
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -18,6 +19,7 @@ from respite.models import CarerAssessment, Eligibility
 from rota.models import Shift
 from tests.factories import CareRecipientFactory, UserFactory, member, nhs_number
 from tests.respite.factories import CarerAssessmentFactory, RespiteAccountFactory
+from workflows.delegation.models import Concern, ConcernResponse
 from workflows.hospital.flow import HospitalAgreementFlow
 from workflows.hospital.models import HospitalAgreement, State
 
@@ -118,6 +120,24 @@ def test_expired_competencies_show_until_renewed(client, coordinator, caseload):
     assert "expired since" not in body and reverse("competencies:detail", args=[expired.pk]) not in body
 
 
+def test_a_concern_nobody_has_answered_needs_the_coordinator_now(client, coordinator, caseload):
+    recipient = caseload["quiet"]
+    pa = member(recipient, Role.PA)
+    shift = Shift.objects.create(recipient=recipient, pa=pa, status=Shift.Status.COMPLETED,
+                                 start=timezone.now() - datetime.timedelta(days=1, hours=5),
+                                 end=timezone.now() - datetime.timedelta(days=1))
+    concern = Concern.objects.create(shift=shift, recipient=recipient, raised_by=pa, what_happened="Fell",
+                                     what_they_did="Called 111", client_key=uuid.uuid4())
+    client.force_login(coordinator)
+    body = client.get(reverse("caseload")).content.decode()
+    # act now, by date: the suspension two days ago, the concern yesterday, the shift in three days
+    assert order_of(body, ["Eve Suspended", "Ann Quiet", "Dan Cover"]) == ["Eve Suspended", "Ann Quiet", "Dan Cover"]
+    assert f"Concern {concern.reference} raised by" in body
+    assert client.get(reverse("workflows:concern", args=[concern.pk])).status_code == 200
+    ConcernResponse.objects.create(concern=concern, by=coordinator, response="Spoke to the PA.")
+    assert concern.reference not in client.get(reverse("caseload")).content.decode()
+
+
 def bulk_caseload(coordinator, n):
     """n families in the coordinator's caseload, a share of them with something needing attention,
     written in bulk (factories would take minutes for 1,000)."""
@@ -132,9 +152,11 @@ def bulk_caseload(coordinator, n):
         CareRecipientUserObjectPermission(user=coordinator, permission=p, content_object=r)
         for r in recipients for p in permissions])
     soon = timezone.now() + datetime.timedelta(days=2)
-    Shift.objects.bulk_create([Shift(recipient=r, start=soon, end=soon + datetime.timedelta(hours=4),
-                                     needs_cover=True) for r in recipients[::3]])
+    shifts = Shift.objects.bulk_create([Shift(recipient=r, start=soon, end=soon + datetime.timedelta(hours=4),
+                                              needs_cover=True) for r in recipients[::3]])
     pa, carer = UserFactory(password=None), UserFactory(password=None)
+    Concern.objects.bulk_create([Concern(shift=s, recipient=s.recipient, raised_by=pa, what_happened="-",
+                                         what_they_did="-", client_key=uuid.uuid4()) for s in shifts[::4]])
     task = HealthcareTask.objects.get(code="nebuliser")
     Competency.objects.bulk_create([Competency(pa=pa, recipient=r, task=task, status=Status.SUSPENDED)
                                     for r in recipients[::5]])
@@ -153,9 +175,9 @@ def test_the_caseload_costs_the_same_queries_for_100_and_1000_families(client, d
     bulk_caseload(coordinator, families)
     client.force_login(coordinator)
     # session, user, the may-create check, guardian's content type, the caseload's ids and names,
-    # one query for each of the five attention sources, the page's families, their budget holders
-    # and current budgets: 13 whatever the size of the caseload
-    with django_assert_max_num_queries(13):
+    # one query for each of the six attention sources, the page's families, their budget holders
+    # and current budgets: 14 whatever the size of the caseload
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("caseload"))
     body = response.content.decode()
     assert response.status_code == 200 and f"Page 1 of {families // 25}" in body
