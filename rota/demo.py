@@ -7,7 +7,7 @@ from django.utils import timezone
 from competencies.models import Competency, HealthcareTask
 
 from . import demo_worked, ical, services
-from .models import CalendarFeed, Shift
+from .models import CalendarFeed, Shift, ShiftPattern
 from .queries import local_instant
 
 DEMO_DAYS = 28
@@ -74,5 +74,9 @@ def seed(cast):
     _shift(two, other_parent, first + datetime.timedelta(days=4), 18, 22, Shift.Kind.DAY)
     if not CalendarFeed.objects.filter(pa=other_pa, revoked_at__isnull=True).exists():
         ical.new_feed(pa=other_pa)
+    # Family two's Saturday mornings, made by a pattern (open: nobody named), three weeks ahead.
+    if not ShiftPattern.objects.filter(recipient=two).exists():
+        services.create_pattern(recipient=two, actor=other_parent, weekdays=[5], start_time=datetime.time(9),
+                                end_time=datetime.time(12), kind=Shift.Kind.DAY, starts_on=first, weeks=3)
     cast["rota"] = {"family_two_shift": Shift.objects.filter(recipient=two).order_by("pk").first()}
     demo_worked.seed(cast)

@@ -42,6 +42,9 @@ class ChoicesOfRecords(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+SCOPES = [("this", "Only this shift"), ("following", "This and the following shifts of the pattern")]
+
+
 def _which_choices(time):
     return [("first", f"The first {time:%H:%M} (BST), before the clocks go back"),
             ("second", f"The second {time:%H:%M} (GMT), after the clocks go back")]
@@ -72,10 +75,20 @@ class ShiftForm(forms.Form):
     end_which = forms.ChoiceField(choices=WHICH, required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, recipient, with_pa=True, current_tasks=(), editing=False, **kwargs):
+    scope = forms.ChoiceField(
+        choices=SCOPES, widget=forms.RadioSelect, label="Change", required=False,
+    )
+
+    def __init__(self, *args, recipient, with_pa=True, current_tasks=(), editing=False, in_pattern=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["version"]  # a new shift has no version yet; every edit must send one
+        if in_pattern:
+            self.fields["scope"].required = True
+            self.fields["scope"].error_messages["required"] = (
+                "Say whether to change only this shift, or this and the following ones of its pattern.")
+        else:
+            del self.fields["scope"]
         # Only tasks delegated in this circle (someone is training or signed off for them) are offered.
         self.fields["tasks"].queryset = (
             HealthcareTask.objects.filter(delegable=True)
@@ -193,3 +206,81 @@ def form_errors(form, error: ValidationError):
     """Put a service's refusal on the form, every reason shown."""
     for message in error.messages:
         form.add_error(None, message)
+
+
+WEEKDAYS = [(str(i), name) for i, name in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                                     "Saturday", "Sunday"])]
+
+
+class PatternForm(forms.Form):
+    weekdays = forms.MultipleChoiceField(choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, label="On")
+    start_time = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(
+        label="Ends", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="An end at or before the start means the next day (a night or sleep-in).",
+    )
+    kind = forms.ChoiceField(choices=[(k, v) for k, v in Shift.Kind.choices if k in ("day", "waking_night",
+                                                                                   "sleep_in")])
+    every_weeks = forms.TypedChoiceField(coerce=int, label="Repeats", initial=1, choices=[
+        (1, "Every week"), (2, "Every other week"), (3, "Every third week"), (4, "Every fourth week")])
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    weeks = forms.IntegerField(label="For how many weeks", min_value=1, max_value=104, initial=8)
+    pa = ChoiceOfRecord(queryset=None, required=False, label="PA", empty_label="Open (no PA yet)")
+    tasks = ChoicesOfRecords(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Delegated tasks on these shifts", help_text="Only a PA signed off for each of these can be booked.",
+    )
+    location = forms.CharField(max_length=rules.LOCATION_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, recipient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pa"].queryset = circle_pas(recipient)
+        self.fields["pa"].label_from_instance = person_name
+        self.fields["tasks"].queryset = (
+            HealthcareTask.objects.filter(delegable=True, competencies__recipient=recipient).distinct().order_by("name")
+        )
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        rules.check_day(day)
+        return day
+
+
+class EndPatternForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why does the pattern end?")
+
+
+class CopyWeekForm(forms.Form):
+    from_week = forms.DateField(label="Copy the week of", widget=forms.DateInput(attrs={"type": "date"},
+                                                                                 format="%Y-%m-%d"))
+    to_week = forms.DateField(label="Onto the week of", widget=forms.DateInput(attrs={"type": "date"},
+                                                                               format="%Y-%m-%d"),
+                              help_text="Any day of each week will do.")
+
+    def clean(self):
+        data = super().clean()
+        for name in ("from_week", "to_week"):
+            if data.get(name):
+                data[name] = data[name] - datetime.timedelta(days=data[name].weekday())
+        if data.get("to_week"):
+            try:
+                rules.check_day(data["to_week"])
+            except ValidationError as refusal:
+                self.add_error("to_week", refusal)
+        return data
+
+
+class RotaSettingsForm(forms.Form):
+    label = forms.CharField(
+        max_length=20, required=False, label="Label in texts and calendars",
+        help_text="A short name for your household a PA will recognise, e.g. \"Rose St\": no names or conditions.",
+    )
+    offer_follow_up_hours = forms.IntegerField(
+        min_value=1, max_value=168, label="Tell me when nobody has taken an offered shift this many hours before it",
+        help_text="We text the budget holders once, with a link to offer it again. 1 to 168 hours.",
+    )
+
+
+class ReminderForm(forms.Form):
+    on = forms.BooleanField(required=False, label="Text me the day before each booked shift")
+    at = forms.TimeField(label="At (UK time)", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))

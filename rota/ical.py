@@ -34,7 +34,7 @@ def feed_shifts(pa, now=None):
         Shift.objects.booked_for(pa)
         .filter(recipient__in=recipients_for(pa, "work_shifts"), needs_cover=False,
                 end__gt=now - PAST, start__lt=now + FUTURE)
-        .order_by("start")
+        .select_related("recipient__rota_settings").order_by("start")
     )
 
 
@@ -50,7 +50,9 @@ def feed_ics(pa):
         event.add("dtstart", shift.start)
         event.add("dtend", shift.end)
         event.add("sequence", shift.version)
-        event.add("summary", f"PA shift ({shift.get_kind_display()})")
+        label = getattr(getattr(shift.recipient, "rota_settings", None), "label", "")
+        # The family's chosen label (never the person's name) tells apart families in one calendar.
+        event.add("summary", f"PA shift ({shift.get_kind_display()})" + (f" · {label}" if label else ""))
         event.add("url", settings.PUBLIC_BASE_URL + reverse("rota:shift", args=[shift.pk]))
         cal.add_component(event)
     return cal.to_ical()

@@ -57,7 +57,7 @@ class ShiftQuerySet(models.QuerySet):
         The order is explicit: Django drops `Meta.ordering` from a query with an aggregate
         (GROUP BY), which left a day's shifts in the order they were added.
         """
-        return self.select_related("pa", "recipient").prefetch_related("tasks").order_by("start", "pk").annotate(
+        return self.select_related("pa", "recipient", "pattern").prefetch_related("tasks").order_by("start", "pk").annotate(
             offered_count=models.Count(
                 "offers__recipients", filter=Q(offers__closed_at__isnull=True), distinct=True
             ),
@@ -67,6 +67,49 @@ class ShiftQuerySet(models.QuerySet):
                 distinct=True,
             ),
         )
+
+
+class ShiftPattern(models.Model):
+    """A repeating week (e.g. Mon–Fri 08:00–15:00 with a named PA, or alternate weekends) that made
+    shifts a number of weeks ahead. Its shifts are ordinary shifts, each made through the rota's
+    rules; the pattern only remembers how they were made, so they can be edited and ended together."""
+
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="shift_patterns")
+    weekdays = models.CharField(max_length=13, help_text="Monday=0 … Sunday=6, comma-separated")
+    start_time = models.TimeField()
+    end_time = models.TimeField(help_text="At or before the start means the next day")
+    kind = models.CharField(max_length=20, choices=[("day", "Day"), ("waking_night", "Waking night"),
+                                                    ("sleep_in", "Sleep-in")], default="day")
+    every_weeks = models.PositiveSmallIntegerField(default=1, help_text="1 every week, 2 every other week")
+    starts_on = models.DateField()
+    weeks = models.PositiveSmallIntegerField()
+    pa = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+", verbose_name="PA")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(every_weeks__gte=1, every_weeks__lte=4), name="pattern_every_1_to_4"),
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=104), name="pattern_weeks_1_to_104"),
+        ]
+
+    def __str__(self):
+        return f"{self.describe()} for {self.recipient}"
+
+    @property
+    def days(self):
+        return [int(d) for d in self.weekdays.split(",") if d != ""]
+
+    def describe(self):
+        names = [DAY_NAMES[d] for d in self.days]
+        every = "" if self.every_weeks == 1 else f", every {self.every_weeks} weeks"
+        return f"{' '.join(names)} {self.start_time:%H:%M}–{self.end_time:%H:%M}{every}"
+
+
+DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 class Shift(models.Model):
@@ -102,6 +145,7 @@ class Shift(models.Model):
     # Set by the app that holds the shift from above the rota ("Suspended by the ward"), shown on
     # the shift to everyone until released; the shift keeps its status and its PA meanwhile.
     hold_reason = models.CharField(max_length=80, blank=True)
+    pattern = models.ForeignKey(ShiftPattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="shifts")
     # Optimistic lock: every saved change adds one; a change based on an older number is refused.
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -168,6 +212,8 @@ class Offer(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
+    # When the budget holders were told nobody had taken it (rota.jobs.follow_up_offers claims this once).
+    followed_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -223,6 +269,53 @@ class OfferResponse(AppendOnly):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+LABEL_MAX_LENGTH = 20
+
+
+class RotaSettings(models.Model):
+    """A family's own rota choices. A missing row means the defaults (`RotaSettings.for_recipient`)."""
+
+    DEFAULT_FOLLOW_UP_HOURS = 12
+
+    recipient = models.OneToOneField(CareRecipient, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="rota_settings")
+    offer_follow_up_hours = models.PositiveSmallIntegerField(
+        default=DEFAULT_FOLLOW_UP_HOURS, verbose_name="Tell me when nobody has taken an offer this many hours before",
+        help_text="Hours before the shift starts (1–168).",
+    )
+
+    # Shown in texts and calendar events so a PA working for several families knows which one it is.
+    label = models.CharField(
+        max_length=LABEL_MAX_LENGTH, blank=True,
+        help_text="A short name for your household in texts and calendars, e.g. \"Rose St\". No names or conditions.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(offer_follow_up_hours__gte=1, offer_follow_up_hours__lte=168),
+                                   name="follow_up_1_to_168_hours"),
+        ]
+
+    @classmethod
+    def for_recipient(cls, recipient):
+        return cls.objects.filter(recipient=recipient).first() or cls(recipient=recipient)
+
+
+class ReminderChoice(models.Model):
+    """A PA's choice about the day-before reminder text. A missing row means on, at 18:00."""
+
+    DEFAULT_AT = datetime.time(18)
+
+    pa = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                              related_name="shift_reminders")
+    on = models.BooleanField(default=True)
+    at = models.TimeField(default=DEFAULT_AT, help_text="UK time, the day before the shift")
+
+    @classmethod
+    def for_pa(cls, pa):
+        return cls.objects.filter(pa=pa).first() or cls(pa=pa)
 
 
 class RotaSequence(models.Model):

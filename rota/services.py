@@ -5,6 +5,7 @@ in that order so two changes cannot deadlock), refuses a stale `expected_version
 rules in `rota.rules`, writes the audit row, queues texts in the outbox and numbers the change
 for the live pages — all committed together or not at all.
 """
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import notifications
+from notifications import sms
 from care.kernel.clock import local_midnight
 from care.kernel.names import person_name
 from care.permissions import can
@@ -22,8 +24,12 @@ from care.services import record_audit
 from competencies.models import Competency
 
 from . import live, rules, signals, timesheets
-from .models import Offer, OfferRecipient, OfferResponse, Shift
-from .queries import budget_summary, budget_holders, eligible_pas, not_eligible, working_time_warnings
+from .models import (
+    LABEL_MAX_LENGTH, Offer, OfferRecipient, OfferResponse, ReminderChoice, RotaSettings, Shift, ShiftPattern,
+)
+from .queries import (
+    budget_holders, budget_summary, eligible_pas, local_instant, not_eligible, working_time_warnings,
+)
 
 STALE_MESSAGE = "Changed by someone else — here is the current shift."
 
@@ -47,6 +53,13 @@ def when(shift, start=None, end=None):
     days = (end.date() - start.date()).days
     suffix = f" (+{days})" if days else ""
     return f"{start:%a %d %b %H:%M}-{end:%H:%M}{suffix}"
+
+
+def sender(recipient):
+    """How a rota text starts: "paworkflow (Rose St):" with the family's label, so a PA working for
+    several families knows which one it is from; the label is checked like any text when it is set."""
+    label = RotaSettings.objects.filter(recipient=recipient).values_list("label", flat=True).first()
+    return f"paworkflow ({label}):" if label else "paworkflow:"
 
 
 def _lock(shift, expected_version=None):
@@ -94,7 +107,7 @@ def _text_pa(shift, pa, body, purpose):
         return None
     return notifications.send_sms(
         user=pa,
-        body=f"paworkflow: {body} Details: {shift_link(shift)}",
+        body=f"{sender(shift.recipient)} {body} Details: {shift_link(shift)}",
         purpose=f"rota-{purpose}",
         idempotency_key=f"rota-{purpose}-{shift.pk}-v{shift.version}-{pa.pk}",
         recipient=shift.recipient,
@@ -127,7 +140,8 @@ def _book(shift, pa, actor, tell_pa=True):
 
 
 @transaction.atomic
-def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes="", location="", tell_pa=True):
+def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes="", location="", tell_pa=True,
+                 pattern=None):
     """A new shift: open (draft) without a PA, confirmed through the gate with one.
 
     `tell_pa=False` when the caller texts the PA once for many shifts (a hospital agreement)."""
@@ -136,7 +150,8 @@ def create_shift(*, recipient, start, end, kind, actor, tasks=(), pa=None, notes
     if kind not in Shift.Kind.values:
         raise ValidationError(f"Unknown kind of shift: {kind!r}.")
     shift = Shift.objects.create(
-        recipient=recipient, start=start, end=end, kind=kind, notes=notes, location=location, created_by=actor
+        recipient=recipient, start=start, end=end, kind=kind, notes=notes, location=location, created_by=actor,
+        pattern=pattern,
     )
     shift.tasks.set(tasks)
     record_audit(actor=actor, recipient=recipient, action="rota.created", summary=f"Added {shift}")
@@ -206,6 +221,7 @@ def cancel_shift(*, shift, actor, reason, expected_version=None, tell_pa=True):
     shift.status = Shift.Status.CANCELLED
     shift.cancel_reason = reason[:200]
     shift.needs_cover = False
+    _tell_offered_it_is_cancelled(shift)
     _close_open_offer(shift)
     _save(shift, ["status", "cancel_reason", "needs_cover"])
     if tell_pa and shift.pa_id and shift.end > timezone.now():
@@ -258,7 +274,7 @@ def offer_shift(*, shift, actor, expected_version=None):
     for pa in pas:
         message = notifications.send_sms(
             user=pa,
-            body=f"paworkflow: shift available {when(shift)}. Reply YES {offer.code} to take it or NO {offer.code}. "
+            body=f"{sender(shift.recipient)} shift available {when(shift)}. Reply YES {offer.code} to take it or NO {offer.code}. "
             f"{shift_link(shift)}",
             purpose="rota-offer",
             idempotency_key=f"rota-offer-{offer.pk}-{pa.pk}",
@@ -273,6 +289,49 @@ def offer_shift(*, shift, actor, expected_version=None):
     offer.eligible = pas
     offer.left_out = not_eligible(shift, [*pas, previous])
     return offer
+
+
+def _tell_offered_it_is_cancelled(shift):
+    """PAs texted an open offer who have not said NO hear it is cancelled, so nobody keeps the time
+    free or replies YES to a shift that is gone."""
+    offer = Offer.objects.filter(shift=shift, closed_at__isnull=True).first()
+    if offer is None:
+        return
+    said_no = OfferResponse.objects.filter(offer=offer, answer=OfferResponse.Answer.NO).values("pa")
+    for recipient in offer.recipients.filter(texted=True).exclude(pa__in=said_no).select_related("pa"):
+        notifications.send_sms(
+            user=recipient.pa, body=f"{sender(shift.recipient)} the shift {when(shift)} offered to you (code {offer.code}) is "
+                                    "cancelled; no need to reply.",
+            purpose="rota-offer-cancelled", idempotency_key=f"rota-offer-cancelled-{offer.pk}-{recipient.pa_id}",
+            recipient=shift.recipient,
+        )
+
+
+def _text_holders(shift, text, *, purpose, key):
+    for holder in budget_holders(shift.recipient):
+        notifications.send_sms(
+            user=holder, body=f"{sender(shift.recipient)} {text} {shift_link(shift)}", purpose=purpose,
+            idempotency_key=f"rota-{key}-{holder.pk}", recipient=shift.recipient,
+        )
+
+
+@transaction.atomic
+def follow_up_offer(*, offer, now=None):
+    """Nobody has taken an open offer by the family's follow-up time: tell the budget holders once,
+    with the shift's link, where one tap offers it again. Returns False if already done or moot."""
+    now = now or timezone.now()
+    shift = _lock(offer.shift)
+    claimed = Offer.objects.filter(pk=offer.pk, closed_at__isnull=True, followed_up_at__isnull=True).update(
+        followed_up_at=now)
+    if claimed != 1 or shift.status != Shift.Status.OFFERED or shift.start <= now:
+        return False  # another worker got there first, or it was taken, cancelled or has started
+    declined = OfferResponse.objects.filter(offer=offer, answer=OfferResponse.Answer.NO).count()
+    answered = f" ({declined} said no)" if declined else ""
+    _text_holders(shift, f"nobody has taken the shift {when(shift)} yet{answered}. Offer it again: ",
+                  purpose="rota-offer-untaken", key=f"offer-untaken-{offer.pk}")
+    record_audit(actor=None, recipient=shift.recipient, action="rota.offer_followed_up",
+                 summary=f"Nobody had taken {shift} by the follow-up time; budget holders told")
+    return True
 
 
 def _new_offer(shift, actor):
@@ -313,6 +372,9 @@ def answer_offer(*, offer, pa, accept, channel=OfferResponse.Channel.PAGE):
             # not, so its version stays and nobody's open edit becomes stale.
             live.record_change(shift)
         return result
+    if shift.status == Shift.Status.CANCELLED:
+        return respond(OfferResponse.Answer.YES, OfferResponse.Outcome.TOO_LATE,
+                       f"Sorry, the shift {when(shift)} was cancelled; there is nothing to take.")
     if not offer.is_open or shift.pa_id or shift.status != Shift.Status.OFFERED:
         return respond(OfferResponse.Answer.YES, OfferResponse.Outcome.TOO_LATE,
                        f"Sorry, the shift {when(shift)} has already been taken.")
@@ -325,6 +387,8 @@ def answer_offer(*, offer, pa, accept, channel=OfferResponse.Channel.PAGE):
         return respond(OfferResponse.Answer.YES, OfferResponse.Outcome.REFUSED,
                        f"Sorry, you can't be booked for {when(shift)}. See {shift_link(shift)}",
                        detail="; ".join(refusal.messages))
+    _text_holders(shift, f"the shift {when(shift)} you offered has been taken.", purpose="rota-offer-taken",
+                  key=f"offer-taken-{offer.pk}")
     return respond(OfferResponse.Answer.YES, OfferResponse.Outcome.ACCEPTED,
                    f"You have the shift {when(shift)}. Thank you!")
 
@@ -370,7 +434,7 @@ def _flag_needs_cover(shifts, *, reason, key, actor=None):
         for holder in budget_holders(recipient):
             notifications.send_sms(
                 user=holder,
-                body=f"paworkflow: {count} cover, the first {when(first)}. {link}",
+                body=f"{sender(recipient)} {count} cover, the first {when(first)}. {link}",
                 purpose="rota-needs-cover",
                 idempotency_key=f"rota-cover-{key}-{holder.pk}",
                 recipient=recipient,
@@ -456,3 +520,241 @@ def complete_shift(*, shift):
     _save(shift, ["status"])
     timesheets.open_timesheet(shift=shift)
     return True
+
+
+# --- Patterns and copying a week ------------------------------------------------------------
+
+
+@dataclass
+class Made:
+    """What a pattern or a copied week made: every shift, and those left open with the reason."""
+
+    shifts: list
+    left_open: list  # (shift, reason)
+    skipped: list  # (local date, reason): days no shift could be made at all
+    pattern: ShiftPattern | None = None
+
+
+def _make_one(*, recipient, day, start_time, end_time, kind, actor, pa, tasks, location, pattern, made):
+    """One shift of a pattern or a copy, through create_shift and the gate. A refusal to book the PA
+    leaves the shift open and says why; a time that cannot be made skips the day and says why."""
+    end_day = day + datetime.timedelta(days=1) if end_time <= start_time else day
+    start, end = local_instant(day, start_time), local_instant(end_day, end_time)
+    if start is None or end is None:
+        made.skipped.append((day, "the clocks go forward through that time"))
+        return
+    try:
+        with transaction.atomic():
+            shift = create_shift(recipient=recipient, start=start, end=end, kind=kind, actor=actor, tasks=tasks,
+                                 location=location, pattern=pattern)
+    except ValidationError as refusal:
+        made.skipped.append((day, " ".join(refusal.messages)))
+        return
+    if pa is not None:
+        try:
+            with transaction.atomic():
+                shift = _book(_lock(shift), pa, actor, tell_pa=False)  # one text for them all: _text_booked_many
+        except ValidationError as refusal:
+            shift.refresh_from_db()
+            made.left_open.append((shift, " ".join(refusal.messages)))
+    made.shifts.append(shift)
+
+
+def _text_booked_many(made, pa, *, key):
+    """One text for all the shifts a pattern or copy booked a PA on, not one each."""
+    booked = [s for s in made.shifts if pa is not None and s.pa_id == pa.pk]
+    if not booked:
+        return
+    first = booked[0]
+    what = f"a shift {when(first)}" if len(booked) == 1 else f"{len(booked)} shifts, the first {when(first)}"
+    notifications.send_sms(
+        user=pa, body=f"{sender(first.recipient)} you are booked for {what}. Details: {shift_link(first)}",
+        purpose="rota-booked", idempotency_key=f"rota-booked-{key}-{pa.pk}", recipient=first.recipient,
+    )
+
+
+def pattern_days(*, starts_on, weeks, weekdays, every_weeks):
+    """The local dates a pattern makes shifts on: from the Monday of `starts_on` (never before it),
+    for `weeks` weeks, on `weekdays`, every `every_weeks` weeks (2 = alternate weeks)."""
+    monday = starts_on - datetime.timedelta(days=starts_on.weekday())
+    days = []
+    for week in range(0, weeks, every_weeks):
+        for weekday in sorted(weekdays):
+            day = monday + datetime.timedelta(weeks=week, days=weekday)
+            if day >= starts_on:
+                days.append(day)
+    return days
+
+
+@transaction.atomic
+def create_pattern(*, recipient, actor, weekdays, start_time, end_time, kind, starts_on, weeks, every_weeks=1,
+                   pa=None, tasks=(), location=""):
+    """Make a weekly pattern's shifts `weeks` weeks ahead, each through create_shift and the gate.
+
+    A PA who cannot be booked on one (a clash, leave, a competency that does not cover it) leaves
+    that shift open with the reason; the rest are booked. Times are wall-clock: 08:00 stays 08:00
+    across a clock change.
+    """
+    weekdays = sorted({int(d) for d in weekdays})
+    if not weekdays or any(d not in range(7) for d in weekdays):
+        raise ValidationError("Choose at least one day of the week.")
+    if not 1 <= weeks <= 104:
+        raise ValidationError("A pattern can make shifts 1 to 104 weeks ahead.")
+    if every_weeks not in (1, 2, 3, 4):
+        raise ValidationError("A pattern repeats every 1, 2, 3 or 4 weeks.")
+    if kind not in ("day", "waking_night", "sleep_in"):
+        raise ValidationError("A pattern makes day, waking-night or sleep-in shifts.")
+    rules.check_day(starts_on)
+    pattern = ShiftPattern.objects.create(
+        recipient=recipient, weekdays=",".join(map(str, weekdays)), start_time=start_time, end_time=end_time,
+        kind=kind, every_weeks=every_weeks, starts_on=starts_on, weeks=weeks, pa=pa, created_by=actor,
+    )
+    made = Made(shifts=[], left_open=[], skipped=[], pattern=pattern)
+    tasks = list(tasks)
+    for day in pattern_days(starts_on=starts_on, weeks=weeks, weekdays=weekdays, every_weeks=every_weeks):
+        _make_one(recipient=recipient, day=day, start_time=start_time, end_time=end_time, kind=kind, actor=actor,
+                  pa=pa, tasks=tasks, location=location, pattern=pattern, made=made)
+    if not made.shifts:
+        raise ValidationError(["No shift could be made:", *(f"{d:%a %d %b}: {why}" for d, why in made.skipped)])
+    _text_booked_many(made, pa, key=f"pattern-{pattern.pk}")
+    record_audit(actor=actor, recipient=recipient, action="rota.pattern_created",
+                 summary=f"Pattern {pattern.describe()}: {len(made.shifts)} shift(s), {len(made.left_open)} left open")
+    return made
+
+
+@transaction.atomic
+def update_following(*, shift, actor, expected_version, start, end, kind, tasks, notes="", location=""):
+    """Edit "this and following": the same change (new wall-clock times, days moved by the same
+    number, kind, tasks, notes) to this shift and every later unworked shift of its pattern, each
+    through update_shift. Any refusal refuses the whole change, naming the shift."""
+    first = _lock(shift, expected_version)
+    if first.pattern_id is None:
+        raise ValidationError("This shift is not part of a pattern.")
+    old_day = timezone.localdate(first.start)
+    moved_days = (timezone.localdate(start) - old_day).days
+    start_time, end_time = timezone.localtime(start).time(), timezone.localtime(end).time()
+    later = list(
+        Shift.objects.filter(pattern_id=first.pattern_id, start__gt=first.start)
+        .exclude(status__in=[Shift.Status.CANCELLED, Shift.Status.COMPLETED]).order_by("start")
+    )
+    changed = [update_shift(shift=first, actor=actor, expected_version=expected_version, start=start, end=end,
+                            kind=kind, tasks=tasks, notes=notes, location=location)]
+    for other in later:
+        day = timezone.localdate(other.start) + datetime.timedelta(days=moved_days)
+        end_day = day + datetime.timedelta(days=1) if end_time <= start_time else day
+        new_start, new_end = local_instant(day, start_time), local_instant(end_day, end_time)
+        try:
+            if new_start is None or new_end is None:
+                raise ValidationError("the clocks go forward through that time")
+            changed.append(update_shift(shift=other, actor=actor, expected_version=other.version, start=new_start,
+                                        end=new_end, kind=kind, tasks=tasks, notes=notes, location=location))
+        except ValidationError as refusal:
+            raise ValidationError(
+                [f"Nothing was changed: the shift on {day:%a %d %b} could not take it.", *refusal.messages]
+            ) from None
+    changed[0].warnings = [w for s in changed for w in getattr(s, "warnings", [])]
+    changed[0].changed_count = len(changed)
+    return changed[0]
+
+
+def future_unworked(pattern, now=None):
+    """A pattern's shifts that have not started and are not cancelled: what ending it cancels."""
+    return (
+        Shift.objects.filter(pattern=pattern, start__gt=now or timezone.now())
+        .exclude(status__in=[Shift.Status.CANCELLED, Shift.Status.COMPLETED]).order_by("start")
+    )
+
+
+@transaction.atomic
+def end_pattern(*, pattern, actor, reason):
+    """End a pattern: cancel its future unworked shifts (texting any booked PA) in one go."""
+    pattern = ShiftPattern.objects.select_for_update().get(pk=pattern.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the pattern ends.")
+    if pattern.ended_at is not None:
+        raise ValidationError("This pattern has already ended.")
+    cancelled = [cancel_shift(shift=s, actor=actor, reason=f"Pattern ended: {reason}"[:200])
+                 for s in future_unworked(pattern)]
+    pattern.ended_at = timezone.now()
+    pattern.end_reason = reason[:200]
+    pattern.save(update_fields=["ended_at", "end_reason"])
+    record_audit(actor=actor, recipient=pattern.recipient, action="rota.pattern_ended",
+                 summary=f"Ended pattern {pattern.describe()}: {len(cancelled)} future shift(s) cancelled")
+    return cancelled
+
+
+@transaction.atomic
+def copy_week(*, recipient, actor, from_monday, to_monday):
+    """Copy a week's shifts (not cancelled, not respite or hospital: those have their own bookings)
+    onto another week at the same wall-clock times, booking the same PAs through the gate; a PA who
+    cannot be booked leaves that copy open with the reason."""
+    if from_monday == to_monday:
+        raise ValidationError("Choose a different week to copy onto.")
+    rules.check_day(to_monday)
+    made = Made(shifts=[], left_open=[], skipped=[])
+    source = (
+        Shift.objects.live().filter(recipient=recipient).in_week(from_monday)
+        .exclude(kind__in=[Shift.Kind.RESPITE, Shift.Kind.HOSPITAL])
+        .select_related("pa").prefetch_related("tasks").order_by("start")
+    )
+    for shift in source:
+        start, end = timezone.localtime(shift.start), timezone.localtime(shift.end)
+        day = to_monday + datetime.timedelta(days=(start.date() - from_monday).days)
+        _make_one(recipient=recipient, day=day, start_time=start.time(), end_time=end.time(), kind=shift.kind,
+                  actor=actor, pa=shift.pa, tasks=list(shift.tasks.all()), location=shift.location, pattern=None,
+                  made=made)
+    if not made.shifts and not made.skipped:
+        raise ValidationError("That week has no shifts to copy.")
+    for pa in {s.pa for s in made.shifts if s.pa_id}:
+        _text_booked_many(made, pa, key=f"copy-{recipient.pk}-{from_monday:%Y%m%d}-{to_monday:%Y%m%d}")
+    record_audit(actor=actor, recipient=recipient, action="rota.week_copied",
+                 summary=f"Copied the week of {from_monday:%d %b %Y} onto {to_monday:%d %b %Y}: "
+                         f"{len(made.shifts)} shift(s), {len(made.left_open)} left open")
+    return made
+
+
+@transaction.atomic
+def update_rota_settings(*, recipient, actor, offer_follow_up_hours, label=""):
+    if not 1 <= offer_follow_up_hours <= 168:
+        raise ValidationError("Choose between 1 and 168 hours (a week) before the shift.")
+    label = " ".join((label or "").split())
+    check_label(label)
+    row, _ = RotaSettings.objects.select_for_update().get_or_create(recipient=recipient)
+    row.offer_follow_up_hours = offer_follow_up_hours
+    row.label = label
+    row.save()
+    record_audit(actor=actor, recipient=recipient, action="rota.settings_changed",
+                 summary=f"Offer follow-up {offer_follow_up_hours} hours before the shift; label {label!r}")
+    return row
+
+
+def check_label(label):
+    """A label goes into every text: short, printable, no clinical word, not the person's name."""
+    if len(label) > LABEL_MAX_LENGTH:
+        raise ValidationError(f"Keep the label to {LABEL_MAX_LENGTH} characters.")
+    if not label:
+        return
+    if any(not ch.isprintable() for ch in label):
+        raise ValidationError("The label can only hold letters, numbers and simple punctuation.")
+    sms.validate_body(label)  # no condition, medicine or task
+
+
+@transaction.atomic
+def set_reminders(*, pa, on, at):
+    row, _ = ReminderChoice.objects.select_for_update().get_or_create(pa=pa)
+    row.on, row.at = on, at
+    row.save()
+    return row
+
+
+def send_day_before_reminder(*, shift):
+    """The day-before text to the booked PA. The outbox's idempotency key (shift and its start)
+    makes a second run, or a second worker, send nothing more; a moved shift is reminded again."""
+    start = timezone.localtime(shift.start)
+    return notifications.send_sms(
+        user=shift.pa,
+        body=f"{sender(shift.recipient)} reminder: your shift tomorrow {when(shift)}. Details: {shift_link(shift)}",
+        purpose="rota-reminder", idempotency_key=f"rota-reminder-{shift.pk}-{start:%Y%m%d%H%M}",
+        recipient=shift.recipient,
+    )

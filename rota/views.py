@@ -17,9 +17,10 @@ from employment.models import Absence
 
 from . import ical, live, payroll, services
 from .forms import (
-    AnswerForm, AssignForm, CancelForm, NeedsCoverForm, ShiftForm, VersionForm, form_errors, missing_version,
+    AnswerForm, AssignForm, CancelForm, CopyWeekForm, EndPatternForm, NeedsCoverForm, PatternForm, ReminderForm,
+    RotaSettingsForm, ShiftForm, VersionForm, form_errors, missing_version,
 )
-from .models import CalendarFeed, Offer, OfferRecipient, Shift
+from .models import CalendarFeed, Offer, OfferRecipient, ReminderChoice, RotaSettings, Shift, ShiftPattern
 from .queries import (
     budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
     rota_week, shift_cost, text_problem, week_cost, week_in_view,
@@ -134,14 +135,15 @@ def edit_shift(request, shift_pk):
     shift = get_shift_or_404(request.user, shift_pk, "manage_rota")
     initial = ShiftForm.initial_for(shift)
     form = ShiftForm(request.POST or None, recipient=shift.recipient, with_pa=False, initial=initial,
-                     current_tasks=initial["tasks"], editing=True)
+                     current_tasks=initial["tasks"], editing=True, in_pattern=shift.pattern_id is not None)
     status = 200
     if request.method == "POST" and missing_version(form):
         return stale_response(request, shift, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        change = services.update_following if data.get("scope") == "following" else services.update_shift
         try:
-            shift = services.update_shift(
+            shift = change(
                 shift=shift, actor=request.user, expected_version=data["version"], start=data["start"],
                 end=data["end"], kind=data["kind"], tasks=data["tasks"], notes=data["notes"],
                 location=data["location"],
@@ -151,7 +153,8 @@ def edit_shift(request, shift_pk):
         except ValidationError as refusal:
             form_errors(form, refusal)
         else:
-            return done(request, shift, "Shift changed.")
+            count = getattr(shift, "changed_count", 1)
+            return done(request, shift, "Shift changed." if count == 1 else f"{count} shifts changed.")
     if form.errors:
         status = 400
     return render(request, "rota/shift_form.html", {"recipient": shift.recipient, "form": form, "shift": shift},
@@ -167,12 +170,12 @@ def stale_response(request, current, form=None):
         data = form.data.copy()
         data["version"] = current.version
         typed = ShiftForm(data, recipient=current.recipient, with_pa=False, current_tasks=list(current.tasks.all()),
-                          editing=True)
+                          editing=True, in_pattern=current.pattern_id is not None)
         typed.is_valid()  # so the page shows anything that would still be refused
     if typed is None:
         initial = ShiftForm.initial_for(current)
         typed = ShiftForm(recipient=current.recipient, with_pa=False, initial=initial,
-                          current_tasks=initial["tasks"], editing=True)
+                          current_tasks=initial["tasks"], editing=True, in_pattern=current.pattern_id is not None)
     return render(
         request, "rota/stale.html",
         {"shift": current, "recipient": current.recipient, "form": typed, "kept": form is not None,
@@ -337,3 +340,132 @@ def ical_feed(request, token):
     response = HttpResponse(ical.feed_ics(feed.pa), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- Patterns and copying a week -----------------------------------------------------------
+
+
+def made_message(request, made, what):
+    """Say what was made, and each shift left open with why, so nothing is silently skipped."""
+    open_count = f"; {len(made.left_open)} left open" if made.left_open else ""
+    messages.success(request, f"{len(made.shifts)} shifts {what}{open_count}.")
+    for shift, why in made.left_open:
+        messages.warning(request, f"{timezone.localtime(shift.start):%a %d %b %H:%M} left open: {why}")
+    for day, why in made.skipped:
+        messages.warning(request, f"{day:%a %d %b}: no shift made: {why}")
+
+
+@require_http_methods(["GET", "POST"])
+@recipient_permission_required("manage_rota")
+def pattern_new(request, recipient):
+    initial = {"start_time": datetime.time(8), "end_time": datetime.time(15), "kind": "day",
+               "starts_on": timezone.localdate(), "weeks": 8, "every_weeks": 1, "weekdays": ["0", "1", "2", "3", "4"]}
+    form = PatternForm(request.POST or None, recipient=recipient, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.create_pattern(
+                recipient=recipient, actor=request.user, weekdays=[int(d) for d in data["weekdays"]],
+                start_time=data["start_time"], end_time=data["end_time"], kind=data["kind"],
+                starts_on=data["starts_on"], weeks=data["weeks"], every_weeks=data["every_weeks"], pa=data["pa"],
+                tasks=data["tasks"], location=data["location"],
+            )
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            made_message(request, made, "made")
+            return redirect("rota:pattern", made.pattern.pk)
+    return render(request, "rota/pattern_form.html", {"recipient": recipient, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def get_pattern_or_404(user, pattern_pk, codename="view_circle"):
+    pattern = get_object_or_404(ShiftPattern.objects.select_related("recipient", "pa"), pk=pattern_pk)
+    require_object_permission(user, codename, pattern.recipient)
+    return pattern
+
+
+@require_GET
+@login_required
+def pattern_detail(request, pattern_pk):
+    pattern = get_pattern_or_404(request.user, pattern_pk)
+    recipient = pattern.recipient
+    shifts = Shift.objects.filter(pattern=pattern).live().upcoming().for_cards()
+    return render(request, "rota/pattern.html", {
+        "pattern": pattern, "recipient": recipient, "shifts": shifts,
+        "can_manage": can(request.user, "manage_rota", recipient) and pattern.ended_at is None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def pattern_end(request, pattern_pk):
+    """One confirmation: this page says how many future shifts ending the pattern cancels."""
+    pattern = get_pattern_or_404(request.user, pattern_pk, "manage_rota")
+    form = EndPatternForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = services.end_pattern(pattern=pattern, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            messages.success(request, f"Pattern ended; {len(cancelled)} future shift(s) cancelled and any booked "
+                                      "PA told.")
+            return redirect("rota:week", pattern.recipient_id)
+    return render(request, "rota/pattern_end.html", {
+        "pattern": pattern, "recipient": pattern.recipient, "form": form,
+        "count": services.future_unworked(pattern).count(),
+    }, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@recipient_permission_required("manage_rota")
+def copy_week(request, recipient):
+    monday, _outside = week_in_view(request.GET.get("week"))
+    form = CopyWeekForm(request.POST or None, initial={"from_week": monday,
+                                                       "to_week": monday + datetime.timedelta(days=7)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.copy_week(recipient=recipient, actor=request.user, from_monday=data["from_week"],
+                                      to_monday=data["to_week"])
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            made_message(request, made, "copied")
+            return redirect(reverse("rota:week", args=[recipient.pk]) + f"?week={data['to_week'].isoformat()}")
+    return render(request, "rota/copy_week.html", {"recipient": recipient, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@recipient_permission_required("manage_rota")
+def rota_settings(request, recipient):
+    current = RotaSettings.for_recipient(recipient)
+    form = RotaSettingsForm(request.POST or None, initial={"offer_follow_up_hours": current.offer_follow_up_hours,
+                                                           "label": current.label})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_rota_settings(recipient=recipient, actor=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            messages.success(request, "Rota settings saved.")
+            return redirect("rota:week", recipient.pk)
+    return render(request, "rota/settings.html", {"recipient": recipient, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def reminders(request):
+    """A PA's own choice: a text the day before each booked shift, on or off, and when."""
+    if not recipients_for(request.user, "work_shifts").exists():
+        raise PermissionDenied("Only PAs get shift reminders.")
+    current = ReminderChoice.for_pa(request.user)
+    form = ReminderForm(request.POST or None, initial={"on": current.on, "at": current.at})
+    if request.method == "POST" and form.is_valid():
+        services.set_reminders(pa=request.user, **form.cleaned_data)
+        messages.success(request, "Reminders on." if form.cleaned_data["on"] else "Reminders off.")
+        return redirect("rota:mine")
+    return render(request, "rota/reminders.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,5 +1,5 @@
 """Family two's rota objects for the isolation walk (tests/care/test_isolation.py)."""
-from rota.models import CalendarFeed, Shift
+from rota.models import CalendarFeed, Shift, ShiftPattern
 
 
 def family_two_shift(cast):
@@ -11,4 +11,8 @@ def family_two_calendar_token(cast):
     return CalendarFeed.objects.get(pa__username="other-pa", revoked_at__isnull=True).token
 
 
-OBJECTS = {"shift_pk": family_two_shift, "token": family_two_calendar_token}
+def family_two_pattern(cast):
+    return ShiftPattern.objects.filter(recipient=cast["recipient"]).order_by("pk").first().pk
+
+
+OBJECTS = {"shift_pk": family_two_shift, "token": family_two_calendar_token, "pattern_pk": family_two_pattern}
