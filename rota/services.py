@@ -674,8 +674,16 @@ def end_pattern(*, pattern, actor, reason):
         raise ValidationError("Say why the pattern ends.")
     if pattern.ended_at is not None:
         raise ValidationError("This pattern has already ended.")
-    cancelled = [cancel_shift(shift=s, actor=actor, reason=f"Pattern ended: {reason}"[:200])
+    cancelled = [cancel_shift(shift=s, actor=actor, reason=f"Pattern ended: {reason}"[:200], tell_pa=False)
                  for s in future_unworked(pattern)]
+    # One text per booked PA for all their cancelled shifts, not one each.
+    for pa in {s.pa for s in cancelled if s.pa_id}:
+        theirs = [s for s in cancelled if s.pa_id == pa.pk]
+        what = f"the shift {when(theirs[0])} is" if len(theirs) == 1 else \
+            f"{len(theirs)} shifts from {when(theirs[0])} are"
+        notifications.send_sms(user=pa, body=f"{sender(pattern.recipient)} {what} cancelled.",
+                               purpose="rota-cancelled", idempotency_key=f"rota-pattern-ended-{pattern.pk}-{pa.pk}",
+                               recipient=pattern.recipient)
     pattern.ended_at = timezone.now()
     pattern.end_reason = reason[:200]
     pattern.save(update_fields=["ended_at", "end_reason"])

@@ -123,6 +123,8 @@ def test_ending_a_pattern_asks_once_then_cancels_its_future_shifts(client, famil
     response = client.post(url, {"reason": "Moving to a new rota", "confirm": "yes"})
     assert response.status_code == 302
     assert not Shift.objects.live().filter(pattern=made.pattern).exists()
+    told = Message.objects.filter(to=pa.profile.mobile, purpose="rota-cancelled")
+    assert told.count() == 1 and "10 shifts from" in told.get().body  # one text, not ten
     made.pattern.refresh_from_db()
     assert made.pattern.ended_at is not None
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('care', '0005_budget_return_fields'),
-        ('rota', '0004_timesheets'),
+        ('rota', '0005_shift_hold_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
