@@ -3,12 +3,14 @@ gathered here so the app registry and the migrations find them where they always
 from .delegation.models import (  # noqa: F401
     AccountabilityHandover,
     CareGiven,
+    ConditionChange,
     Concern,
     ConcernResponse,
     DelegationAgreement,
     DelegationOutcome,
     DelegationProcess,
     DelegationRiskAssessment,
+    Supervision,
 )
 from .hospital.models import (  # noqa: F401
     AgreementEvent,

@@ -72,7 +72,9 @@ def test_nurse_renews_at_review_and_the_next_review_is_scheduled(client, process
     until = process.competency.valid_until
     with freeze_time(until - 20 * DAY):
         delegation_sweep()
-        response = take(client, nurse, process, DelegationFlow.review, {"decision": "renew", "notes": "Observed again"})
+        observed = {f"criterion_{i}": "yes" for i, _ in enumerate(process.healthcare_task.criteria)}
+        response = take(client, nurse, process, DelegationFlow.review,
+                        {"decision": "renew", "notes": "Observed again", **observed})
         assert response.status_code == 302
         competency = Competency.objects.get(pk=process.competency_id)
         assert competency.status == Status.SIGNED_OFF and competency.valid_until > until

@@ -15,7 +15,7 @@ from competencies.models import HealthcareTask
 from competencies.observations import for_task
 
 from . import permissions
-from .models import ASSESSMENT_LENGTH, REASON_LENGTH, CareGiven, DelegationRiskAssessment
+from .models import ASSESSMENT_LENGTH, REASON_LENGTH, CareGiven, DelegationRiskAssessment, Supervision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -109,14 +109,27 @@ class HandoverForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """Renew, revoke or close; renewing re-observes the PA against each criterion of the task."""
+
     decision = forms.ChoiceField(choices=(), widget=forms.RadioSelect)
     reason = forms.CharField(required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                              label="Reason (required to revoke)")
     notes = forms.CharField(required=False, max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, choices, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = choices
+        self.criteria = list(criteria)
+        for index, criterion in enumerate(self.criteria):
+            self.fields[f"criterion_{index}"] = forms.TypedChoiceField(
+                label=f"Re-observed: {criterion}", required=False, choices=[("yes", "Met"), ("no", "Not met")],
+                widget=forms.RadioSelect, coerce=lambda value: value == "yes", empty_value=None,
+            )
+
+    def results(self):
+        """Each criterion's answer, or None when not every one was marked."""
+        answers = {c: self.cleaned_data.get(f"criterion_{i}") for i, c in enumerate(self.criteria)}
+        return None if any(v is None for v in answers.values()) else answers
 
 
 class CareGivenForm(forms.Form):
@@ -176,3 +189,20 @@ class ConcernForm(forms.Form):
 class ConcernResponseForm(forms.Form):
     response = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
                                label="Your response (what you have done or decided)")
+
+
+class SupervisionForm(forms.Form):
+    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    observed = forms.TypedChoiceField(choices=[("yes", "Yes, I watched the PA do it"), ("no", "No (a discussion)")],
+                                      widget=forms.RadioSelect, coerce=lambda v: v == "yes", label="Observed?")
+    outcome = forms.ChoiceField(choices=Supervision.Outcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(required=False, max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    then = forms.ChoiceField(required=False, label="After a concern", choices=[
+        ("", "Nothing more now"), ("early_review", "Open the review now"), ("suspend", "Suspend the competency now"),
+    ])
+
+
+class ConditionChangeForm(forms.Form):
+    summary = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                              label="What changed in the person's condition",
+                              help_text="Every signed-off delegated task for the person goes to an early review.")

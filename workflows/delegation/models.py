@@ -194,3 +194,44 @@ class ConcernResponse(AppendOnly):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class Supervision(AppendOnly):
+    """Supervision between sign-off and review (NMC Code 11.2/11.3): the practitioner's spot check
+    or supervision session, observed or not, with its outcome; a review's re-observation against
+    the task's criteria is one too (`results`, as an assessment's)."""
+
+    class Outcome(models.TextChoices):
+        SATISFACTORY = "satisfactory", "Satisfactory"
+        CONCERN = "concern", "A concern"
+        UNSAFE = "unsafe", "Unsafe"
+
+    class Kind(models.TextChoices):
+        SPOT_CHECK = "spot_check", "Spot check or supervision"
+        REVIEW = "review", "Re-observation at review"
+
+    process = models.ForeignKey(DelegationProcess, on_delete=models.CASCADE, related_name="supervisions")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SPOT_CHECK)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField()
+    observed = models.BooleanField(help_text="Did the clinician watch the PA do the task?")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    results = models.JSONField(default=list, blank=True, help_text="[{'criterion': ..., 'passed': bool}] when re-observed")
+    notes = models.TextField(blank=True, max_length=REASON_LENGTH, validators=[MaxLengthValidator(REASON_LENGTH)])
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-on", "-recorded_at"]
+
+
+class ConditionChange(AppendOnly):
+    """A change in the person's condition, recorded by a clinician or the budget holder: every live
+    delegation for the person goes to an early review."""
+
+    recipient = models.ForeignKey("care.CareRecipient", on_delete=models.CASCADE, related_name="condition_changes")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    summary = models.TextField(max_length=REASON_LENGTH, validators=[MaxLengthValidator(REASON_LENGTH)])
+
+    class Meta:
+        ordering = ["-at"]

@@ -23,6 +23,8 @@ from competencies.models import Competency, Outcome, Status
 from . import permissions, texts
 from .models import (
     AccountabilityHandover,
+    ConditionChange,
+    Supervision,
     DelegationAgreement,
     DelegationOutcome,
     DelegationProcess,
@@ -311,14 +313,25 @@ class Review:
 
 
 @transaction.atomic
-def review(*, activation, actor, decision, reason="", notes=""):
+def review(*, activation, actor, decision, reason="", notes="", results=None):
     """Renew (a new sign-off, then wait for the next review), revoke, or — when the competency
-    already ended elsewhere — close the review."""
+    already ended elsewhere — close the review. Renewing re-observes the PA against every
+    criterion of the task (`results`, kept as a Supervision row): all met, or no renewal."""
     process = activation.process
     competency = _competency(activation)
     if decision == Review.RENEW:  # anyone clinical may stop an unsafe delegation; renewing is the practitioner's
         _accountable(process, actor, "renewing")
-    if decision == Review.RENEW:
+        criteria = competency.task.criteria
+        if results is None or set(results) != set(criteria):
+            raise ValidationError("Renewing re-observes the PA: mark every criterion met or not met.")
+        if not all(results[c] for c in criteria):
+            raise ValidationError("A criterion was not met on re-observation: revoke, or suspend the competency and "
+                                  "retrain through a new delegation.")
+        Supervision.objects.create(
+            process=process, kind=Supervision.Kind.REVIEW, by=actor, on=timezone.localdate(), observed=True,
+            outcome=Supervision.Outcome.SATISFACTORY, notes=notes,
+            results=[{"criterion": c, "passed": bool(results[c])} for c in criteria],
+        )
         competencies.renew(competency=competency, actor=actor, notes=notes)
     elif decision == Review.REVOKE:
         competencies.revoke(competency=competency, actor=actor, reason=reason)
@@ -340,3 +353,81 @@ def review_choices(competency):
     if competency.status == Status.SUSPENDED:
         return [(Review.REVOKE, "Revoke")]
     return [(Review.CLOSE, "Close the review (the competency has already ended)")]
+
+
+
+# Between sign-off and review.
+
+def _waiting_for_review(process):
+    return process.task_set.filter(flow_task=_flow().wait_for_review, status=PROCESS_STATUS_SCHEDULED).first()
+
+
+def _flow():
+    # the flow imports this module; asked only when a step is already running
+    from .flow import DelegationFlow
+
+    return DelegationFlow
+
+
+PROCESS_STATUS_SCHEDULED = "SCHEDULED"
+
+
+def open_early_review(*, process, actor, reason):
+    """Open the review now instead of on its date: the waiting timer fires at once (its
+    practitioner is texted, as for any review). False when the delegation is not waiting for
+    its review (already under review, in training, or ended)."""
+    timer = _waiting_for_review(process)
+    if timer is None:
+        return False
+    with timer.activation() as activation:
+        if not activation.start.can_proceed():
+            return False
+        activation.start()
+        activation.execute()
+    _audit(process, actor, "early_review", f"review opened early: {reason}"[:200])
+    return True
+
+
+@transaction.atomic
+def record_supervision(*, process, actor, on, observed, outcome, notes="", then=""):
+    """A spot check or supervision session by a clinician of the person. On a concern the
+    clinician may open an early review, or suspend the competency at once (`then`)."""
+    if not can(actor, CLINICAL, process.recipient):
+        raise PermissionDenied("Only a clinician of this person records supervision.")
+    if process.competency_id is None or process.competency.status not in (Status.SIGNED_OFF, Status.SUSPENDED):
+        raise ValidationError("Supervision is recorded between the sign-off and the review.")
+    today = timezone.localdate()
+    if on > today or on < today - datetime.timedelta(days=365):
+        raise ValidationError({"on": "A day in the last year, not in the future."})
+    if outcome == Supervision.Outcome.SATISFACTORY and then:
+        raise ValidationError({"then": "An early review or a suspension follows a concern, not a satisfactory check."})
+    if outcome != Supervision.Outcome.SATISFACTORY and not notes.strip():
+        raise ValidationError({"notes": "Say what the concern is: it is kept with the record."})
+    record = Supervision.objects.create(process=process, by=actor, on=on, observed=observed, outcome=outcome,
+                                        notes=notes.strip())
+    _audit(process, actor, "supervision", f"{record.get_kind_display()}: {record.get_outcome_display()}")
+    if then == "suspend":
+        competencies.suspend(competency=Competency(pk=process.competency_id), actor=actor,
+                             reason=f"After supervision on {on:%d %b %Y}: {notes.strip()}"[:300])
+    elif then == "early_review":
+        if not open_early_review(process=process, actor=actor, reason="a concern at supervision"):
+            raise ValidationError({"then": "The review is already open (or cannot open): use it."})
+    return record
+
+
+@transaction.atomic
+def record_condition_change(*, recipient, actor, summary):
+    """The person's condition changed: every live delegation waiting for its review opens it now."""
+    if not (can(actor, CLINICAL, recipient) or can(actor, "consent_delegation", recipient)):
+        raise PermissionDenied("A clinician or the budget holder records a change in the person's condition.")
+    if not summary.strip():
+        raise ValidationError({"summary": "Say what changed: the clinicians read it at the review."})
+    change = ConditionChange.objects.create(recipient=recipient, recorded_by=actor, summary=summary.strip())
+    record_audit(actor=actor, recipient=recipient, action="delegation.condition_change",
+                 summary=f"Change in condition recorded by {person_name(actor)}")
+    opened = []
+    for process in DelegationProcess.objects.filter(recipient=recipient, status=PROCESS.NEW,
+                                                    competency__status__in=(Status.SIGNED_OFF, Status.SUSPENDED)):
+        if open_early_review(process=process, actor=actor, reason="a change in the person's condition"):
+            opened.append(process)
+    return change, opened

@@ -226,12 +226,15 @@ class SignOffView(StepView):
 
 class ReviewView(StepView):
     form_class = forms.ReviewForm
-    intro = "Renew if the PA is still competent for this person; otherwise revoke."
+    intro = ("Re-observe the PA doing the task and mark each criterion: renew only if every one is met; "
+             "otherwise revoke.")
 
     def get_form_kwargs(self):
         competency = self.process.competency
         competency.refresh_from_db()
-        return {**super().get_form_kwargs(), "choices": services.review_choices(competency)}
+        return {**super().get_form_kwargs(), "choices": services.review_choices(competency),
+                "criteria": self.process.healthcare_task.criteria}
 
     def perform(self, form):
-        services.review(activation=self.activation, actor=self.request.user, **form.cleaned_data)
+        data = {k: form.cleaned_data[k] for k in ("decision", "reason", "notes")}
+        services.review(activation=self.activation, actor=self.request.user, results=form.results(), **data)

@@ -16,6 +16,7 @@ class DelegationViewset(GuardedFlowViewset):
     index_path = path("", views.inbox, name="index")
     process_detail_path = path("<int:process_pk>/", views.process_detail, name="process_detail")
     hand_over_path = path("<int:process_pk>/hand-over/", views.hand_over, name="hand_over")
+    supervise_path = path("<int:process_pk>/supervision/", views.supervise, name="supervise")
 
 
 delegation_viewset = DelegationViewset(DelegationFlow)
@@ -25,6 +26,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("people/<int:recipient_pk>/delegations/", views.delegation_list, name="list"),
     path("people/<int:recipient_pk>/care-given/", care_views.care_log, name="care_log"),
+    path("people/<int:recipient_pk>/condition-change/", views.condition_change, name="condition_change"),
     path("shifts/<int:shift_pk>/care-given/", care_views.shift_care, name="shift_care"),
     path("concerns/<int:concern_pk>/", care_views.concern, name="concern"),
 ]

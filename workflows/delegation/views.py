@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -56,6 +57,10 @@ def process_detail(request, process_pk):
         # the whole circle sees the competency's status; its detailed record opens for fewer people
         "may_open_record": may_read_pa_record(request.user, process.recipient, process.pa),
         "handovers": process.handovers.select_related("from_practitioner", "to_practitioner", "by"),
+        "supervisions": process.supervisions.select_related("by"),
+        "supervision_form": forms.SupervisionForm(initial={"on": timezone.localdate()})
+        if can(request.user, "act_clinically", process.recipient) and process.competency_id
+        and process.competency.status in ("signed_off", "suspended") else None,
         "handover_form": _handover_form(request.user, process),
     })
 
@@ -99,8 +104,12 @@ def delegation_list(request, recipient_pk):
     processes = queries.delegations_for(recipient).prefetch_related(
         Prefetch("task_set", queryset=Task.objects.filter(status__in=queries.OPEN).order_by("created"), to_attr="open_tasks")
     )
+    may_record_change = can(request.user, "act_clinically", recipient) or can(request.user, "consent_delegation",
+                                                                               recipient)
     return render(request, "workflows/delegation/list.html", {
         "recipient": recipient, "processes": processes, "may_request": permissions.may_request(request.user, recipient),
+        "condition_form": forms.ConditionChangeForm() if may_record_change else None,
+        "condition_changes": recipient.condition_changes.select_related("recorded_by")[:5] if may_record_change else [],
     })
 
 
@@ -112,3 +121,41 @@ def inbox(request):
                      task.flow_task.reverse("execute" if task.owner_id else "assign", args=[task.process_id, task.pk])))
              for task in queries.inbox(request.user)]
     return render(request, "workflows/delegation/inbox.html", {"tasks": tasks})
+
+
+@login_required
+@require_POST
+def supervise(request, process_pk):
+    process = get_object_or_404(DelegationProcess.objects.select_related("recipient", "competency"), pk=process_pk)
+    if not permissions.may_view(request.user, process):
+        raise Http404("No such delegation.")
+    if not can(request.user, "act_clinically", process.recipient):
+        raise PermissionDenied("Only a clinician of this person records supervision.")
+    form = forms.SupervisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_supervision(process=process, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Supervision recorded.")
+    else:
+        messages.error(request, "Give the date, whether you observed, and the outcome.")
+    return redirect("workflows:delegation:process_detail", process.pk)
+
+
+@login_required
+@require_POST
+def condition_change(request, recipient_pk):
+    recipient = get_recipient_or_404(request.user, recipient_pk)
+    if not (can(request.user, "act_clinically", recipient) or can(request.user, "consent_delegation", recipient)):
+        raise PermissionDenied("A clinician or the budget holder records a change in the person's condition.")
+    form = forms.ConditionChangeForm(request.POST)
+    if form.is_valid():
+        _change, opened = services.record_condition_change(recipient=recipient, actor=request.user,
+                                                          **form.cleaned_data)
+        messages.success(request, f"Recorded. {len(opened)} delegated task{'s' if len(opened) != 1 else ''} "
+                                  "opened for an early review.")
+    else:
+        messages.error(request, "Say what changed.")
+    return redirect("workflows:list", recipient.pk)
