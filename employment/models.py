@@ -178,3 +178,8 @@ class Absence(models.Model):
         if self.first_day == self.last_day:
             return f"{what} on {self.first_day:%a %d %b}"
         return f"{what} {self.first_day:%a %d %b}–{self.last_day:%a %d %b}"
+
+
+# Times a PA has said they cannot work live in their own module (issue 19); imported here so Django
+# finds the model with the rest of the employment app.
+from .availability import Unavailability  # noqa: E402,F401

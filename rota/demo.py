@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from competencies.models import Competency, HealthcareTask
+from employment.availability import Unavailability, mark_unavailable
 
 from . import demo_worked, ical, services
 from .models import CalendarFeed, Shift, ShiftPattern
@@ -78,5 +79,8 @@ def seed(cast):
     if not ShiftPattern.objects.filter(recipient=two).exists():
         services.create_pattern(recipient=two, actor=other_parent, weekdays=[5], start_time=datetime.time(9),
                                 end_time=datetime.time(12), kind=Shift.Kind.DAY, starts_on=first, weeks=3)
+    # Family two's PA can't work Sunday mornings (so the isolation walk has one to try to remove).
+    if not Unavailability.objects.filter(pa=other_pa).exists():
+        mark_unavailable(pa=other_pa, weekday=6, from_time=datetime.time(7), until_time=datetime.time(12))
     cast["rota"] = {"family_two_shift": Shift.objects.filter(recipient=two).order_by("pk").first()}
     demo_worked.seed(cast)

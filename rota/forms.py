@@ -284,3 +284,45 @@ class RotaSettingsForm(forms.Form):
 class ReminderForm(forms.Form):
     on = forms.BooleanField(required=False, label="Text me the day before each booked shift")
     at = forms.TimeField(label="At (UK time)", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+
+class UnavailableForm(forms.Form):
+    repeat = forms.ChoiceField(choices=[("once", "Once"), ("weekly", "Every week")], widget=forms.RadioSelect,
+                               initial="once", label="When")
+    day = forms.DateField(required=False, label="Day (once)",
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    weekday = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Day (every week)",
+                                     choices=[("", "—")] + [(str(i), n) for i, n in enumerate(
+                                         ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                                          "Sunday"])])
+    from_time = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    until_time = forms.TimeField(label="Until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                 help_text="At or before the start means the next day.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") == "once":
+            day = data.get("day")
+            if day is None:
+                self.add_error("day", "Choose the day.")
+                return data
+            first, last = rules.shift_window()
+            if not first <= day <= last:  # before any arithmetic on it: 31 Dec 9999 has no next day
+                self.add_error("day", "That time has already passed." if day < first else
+                               rules.window_message(first, last))
+                return data
+            if data.get("from_time") and data.get("until_time"):
+                end_day = day + datetime.timedelta(days=1) if data["until_time"] <= data["from_time"] else day
+                data["start"] = local_instant(day, data["from_time"])
+                data["end"] = local_instant(end_day, data["until_time"])
+                if data["start"] is None or data["end"] is None:
+                    self.add_error(None, "That time does not exist in the UK that day: the clocks go forward.")
+        elif data.get("repeat") == "weekly" and data.get("weekday") is None:
+            self.add_error("weekday", "Choose the day of the week.")
+        return data
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        if data["repeat"] == "weekly":
+            return {"weekday": data["weekday"], "from_time": data["from_time"], "until_time": data["until_time"]}
+        return {"start": data["start"], "end": data["end"]}

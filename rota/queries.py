@@ -11,6 +11,7 @@ from care.kernel.clock import local_midnight, london
 from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
 from competencies.models import Competency
+from employment.availability import unavailable_pas
 from employment.models import Absence
 from employment.wages import minimum_wage_on
 from notifications.contacts import contact_for
@@ -134,6 +135,7 @@ def eligible_pas(shift):
     candidates = set(circle_pas(shift.recipient).values_list("pk", flat=True))
     away = Absence.objects.keeping_out(recipient=shift.recipient, start=shift.start, end=shift.end)
     candidates -= set(away.values_list("pa", flat=True))
+    candidates -= unavailable_pas(candidates, shift.start, shift.end)
     busy = Shift.objects.working().filter(pa__in=candidates).overlapping(shift.start, shift.end)
     candidates -= set(busy.exclude(pk=shift.pk).values_list("pa", flat=True))
     for task in shift.tasks.all():
@@ -157,9 +159,13 @@ def not_eligible(shift, eligible):
         .exclude(pk=shift.pk).values_list("pa", flat=True)
     )
 
+    unavailable = unavailable_pas([pa.pk for pa in left_out], shift.start, shift.end)
+
     def why(pa):
         if pa.pk in away:
             return "on leave or off sick then"
+        if pa.pk in unavailable:
+            return "said they cannot work then"
         return "already working then" if pa.pk in busy else "not signed off for every task on it"
 
     return {pa: why(pa) for pa in left_out}

@@ -22,6 +22,7 @@ from care.kernel.names import person_name
 from care.permissions import can
 from care.services import record_audit
 from competencies.models import Competency
+from employment.availability import unavailable_pas
 
 from . import live, rules, signals, timesheets
 from .models import (
@@ -94,6 +95,9 @@ def _warnings(shift):
     found = []
     if shift.pa_id and shift.status == Shift.Status.CONFIRMED:
         found += working_time_warnings(pa=shift.pa, start=shift.start, end=shift.end, exclude_pk=shift.pk)
+        if unavailable_pas([shift.pa_id], shift.start, shift.end):
+            # Their wish, not a rule: the family may have agreed it with them, so it warns.
+            found.append(f"{person_name(shift.pa)} said they cannot work some of this time.")
     found += budget_summary(shift.recipient, timezone.localdate(shift.start)).warnings
     return found
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from care.audit import record_staff_view
+from employment import availability as availability_rules
+from employment.availability import Unavailability
 from care.kernel.names import person_name
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
 from employment.models import Absence
@@ -18,7 +20,7 @@ from employment.models import Absence
 from . import ical, live, payroll, services
 from .forms import (
     AnswerForm, AssignForm, CancelForm, CopyWeekForm, EndPatternForm, NeedsCoverForm, PatternForm, ReminderForm,
-    RotaSettingsForm, ShiftForm, VersionForm, form_errors, missing_version,
+    RotaSettingsForm, ShiftForm, UnavailableForm, VersionForm, form_errors, missing_version,
 )
 from .models import CalendarFeed, Offer, OfferRecipient, ReminderChoice, RotaSettings, Shift, ShiftPattern
 from .queries import (
@@ -469,3 +471,38 @@ def reminders(request):
         messages.success(request, "Reminders on." if form.cleaned_data["on"] else "Reminders off.")
         return redirect("rota:mine")
     return render(request, "rota/reminders.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- A PA's times they cannot work (kept in employment.availability) ----------------------
+
+
+def _pa_only(user):
+    if not recipients_for(user, "work_shifts").exists():
+        raise PermissionDenied("Only PAs mark times they cannot work.")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def availability(request):
+    _pa_only(request.user)
+    form = UnavailableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            availability_rules.mark_unavailable(pa=request.user, **form.service_kwargs())
+        except ValidationError as refusal:
+            form_errors(form, refusal)
+        else:
+            messages.success(request, "Saved: you will not be offered shifts then.")
+            return redirect("rota:availability")
+    return render(request, "rota/availability.html", {
+        "form": form, "times": Unavailability.objects.filter(pa=request.user).current(),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def availability_remove(request, unavailability_pk):
+    entry = get_object_or_404(Unavailability, pk=unavailability_pk, pa=request.user)
+    availability_rules.remove_unavailability(pa=request.user, unavailability=entry)
+    messages.success(request, "Removed.")
+    return redirect("rota:availability")

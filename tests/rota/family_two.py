@@ -1,4 +1,5 @@
 """Family two's rota objects for the isolation walk (tests/care/test_isolation.py)."""
+from employment.availability import Unavailability
 from rota.models import CalendarFeed, Shift, ShiftPattern
 
 
@@ -15,4 +16,9 @@ def family_two_pattern(cast):
     return ShiftPattern.objects.filter(recipient=cast["recipient"]).order_by("pk").first().pk
 
 
-OBJECTS = {"shift_pk": family_two_shift, "token": family_two_calendar_token, "pattern_pk": family_two_pattern}
+def family_two_unavailability(cast):
+    return Unavailability.objects.filter(pa__username="other-pa").order_by("pk").first().pk
+
+
+OBJECTS = {"shift_pk": family_two_shift, "token": family_two_calendar_token, "pattern_pk": family_two_pattern,
+           "unavailability_pk": family_two_unavailability}
