@@ -3,12 +3,13 @@ import datetime
 
 from django.utils import timezone
 
+from care.kernel.clock import local_midnight
+from care.models import PersonalHealthBudget
 from paworkflow.periodic import every
 
 from . import services
-from care.kernel.clock import local_midnight
-
-from .models import Offer, ReminderChoice, RotaChange, RotaSettings, Shift
+from .models import BudgetForecast, Offer, ReminderChoice, RotaChange, RotaSettings, Shift
+from .payroll import actual_against_plan
 
 # Pages further behind than the kept log get a snapshot instead of a replay.
 CHANGE_LOG_KEPT = datetime.timedelta(days=2)
@@ -69,3 +70,29 @@ def send_day_before_reminders():
         if choice.on and now.time() >= choice.at:
             sent += services.send_day_before_reminder(shift=shift) is not None
     return sent
+
+
+@every(3600)
+def refresh_budget_forecasts():
+    """Each live budget's actual spend and forecast (rota.payroll.actual_against_plan), stored for the
+    caseload to read in one query. Upserts one row a budget: running it twice changes nothing more."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    live = (PersonalHealthBudget.objects.filter(period_start__lte=today, period_end__gt=today)
+            .exclude(ended_on__lte=today).select_related("recipient").order_by("pk"))
+    count = 0
+    for budget in live:
+        refresh_forecast(budget, now=now)
+        count += 1
+    # Budgets no longer live keep no forecast: nothing on the caseload should read a stale one.
+    BudgetForecast.objects.exclude(budget__in=live.values("pk")).delete()
+    return count
+
+
+def refresh_forecast(budget, *, now=None):
+    now = now or timezone.now()
+    report = actual_against_plan(budget, now=now)
+    BudgetForecast.objects.update_or_create(budget=budget, defaults={
+        "recipient_id": budget.recipient_id, "computed_at": now, "budget_total": budget.amount,
+        "actual_to_date": report.total_actual, "forecast_total": report.forecast, "overspend": report.overspend,
+    })

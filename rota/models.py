@@ -357,4 +357,21 @@ class CalendarFeed(models.Model):
         return f"Calendar feed for {self.pa}"
 
 # Timesheets live in their own module (actual hours, rota/timesheets.py); imported here so Django finds them.
+class BudgetForecast(models.Model):
+    """A budget period's actual spend to date and forecast, as rota.payroll.actual_against_plan last
+    computed them (rota.jobs.refresh_budget_forecasts). Stored so the caseload can read every family's
+    in one query; actual_against_plan itself costs a dozen queries a budget."""
+
+    budget = models.OneToOneField("care.PersonalHealthBudget", on_delete=models.CASCADE, related_name="forecast")
+    recipient = models.ForeignKey(CareRecipient, on_delete=models.CASCADE, related_name="budget_forecasts")
+    computed_at = models.DateTimeField()
+    budget_total = models.DecimalField(max_digits=10, decimal_places=2)
+    actual_to_date = models.DecimalField(max_digits=12, decimal_places=2)
+    forecast_total = models.DecimalField(max_digits=12, decimal_places=2)
+    overspend = models.DecimalField(max_digits=12, decimal_places=2, help_text="0 when the forecast is within budget")
+
+    def __str__(self):
+        return f"{self.recipient}: forecast £{self.forecast_total} of £{self.budget_total}"
+
+
 from .timesheet_models import Timesheet, TimesheetVersion  # noqa: E402,F401

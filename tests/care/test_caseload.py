@@ -39,10 +39,10 @@ def test_the_caseload_costs_the_same_queries_for_one_family_and_many(client, db,
     caseload_of(coordinator, families)
     client.force_login(coordinator)
     # session, user, the may-create check, guardian's content type (cached after the first
-    # request), the caseload's ids and names, one query for each of the six sources of attention
-    # (tests/care/test_caseload_attention.py), the page, its budget holders, its current budgets:
-    # 14 whatever the size
-    with django_assert_max_num_queries(14):
+    # request), the caseload's ids and names, one query for each of the seven sources of attention
+    # (tests/care/test_caseload_attention.py; the seventh reads stored budget forecasts), the page,
+    # its budget holders, its current budgets: 15 whatever the size
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("caseload"))
     body = response.content.decode()
     assert response.status_code == 200 and "Family 000" in body and "1 invitation waiting" in body

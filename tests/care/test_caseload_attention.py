@@ -1,9 +1,10 @@
 """The caseload puts the families that need the coordinator first: each family's items (shifts
 needing cover, competencies suspended, expired or due for review, admissions in force, respite
-hours expiring, carers' assessments due for review), most urgent first, each a link, filterable;
-and it costs the same queries for 100 families as for 1,000."""
+hours expiring, carers' assessments due for review, budgets forecast to overspend), most urgent
+first, each a link, filterable; and it costs the same queries for 100 families as for 1,000."""
 import datetime
 import re
+from decimal import Decimal
 import uuid
 
 import pytest
@@ -11,12 +12,12 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from care.models import CareRecipient, CareRecipientUserObjectPermission, Membership, Role
+from care.models import CareRecipient, CareRecipientUserObjectPermission, Membership, PersonalHealthBudget, Role
 from care.permissions import ROLE_PERMISSIONS
 from competencies.models import Competency, HealthcareTask, Status
 from respite import settlement
 from respite.models import CarerAssessment, Eligibility
-from rota.models import Shift
+from rota.models import BudgetForecast, Shift
 from tests.factories import CareRecipientFactory, UserFactory, member, nhs_number
 from tests.respite.factories import CarerAssessmentFactory, RespiteAccountFactory
 from workflows.delegation.models import Concern, ConcernResponse
@@ -166,6 +167,13 @@ def bulk_caseload(coordinator, n):
         recorded_by=coordinator) for r in recipients[::7]])
     for r in recipients[:3]:
         admitted(r, coordinator)
+    budgets = PersonalHealthBudget.objects.bulk_create([PersonalHealthBudget(
+        recipient=r, management_option="direct_payment", direct_payment_share=100, period_start=days(-30), period_end=days(300),
+        started_on=days(-30), amount=Decimal("1000.00")) for r in recipients[::11]])
+    BudgetForecast.objects.bulk_create([BudgetForecast(
+        budget=b, recipient=b.recipient, computed_at=timezone.now(), budget_total=b.amount,
+        actual_to_date=Decimal("900.00"), forecast_total=Decimal("1200.00"), overspend=Decimal("200.00"))
+        for b in budgets])
 
 
 @pytest.mark.parametrize("families", [100, 1000])
@@ -175,12 +183,14 @@ def test_the_caseload_costs_the_same_queries_for_100_and_1000_families(client, d
     bulk_caseload(coordinator, families)
     client.force_login(coordinator)
     # session, user, the may-create check, guardian's content type, the caseload's ids and names,
-    # one query for each of the six attention sources, the page's families, their budget holders
-    # and current budgets: 14 whatever the size of the caseload
-    with django_assert_max_num_queries(14):
+    # one query for each of the seven attention sources (the seventh, budgets forecast to overspend,
+    # reads stored forecasts: rota/caseload.py), the page's families, their budget holders and
+    # current budgets: 15 whatever the size of the caseload
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("caseload"))
     body = response.content.decode()
     assert response.status_code == 200 and f"Page 1 of {families // 25}" in body
     assert len(re.findall(r'<li class="card', body)) == 25
     # the first page is the families needing the most urgent attention: shifts and suspensions first
     assert "Family 0000" in body and "need" in body
+    assert "Forecast overspend £200.00" in body  # Family 0000's stored forecast
