@@ -38,7 +38,8 @@ def cell(value, width=50):
 def table(results):
     """One table: a rule between benchmarks, each benchmark's name on its first row only."""
     header = ("benchmark", "figure", "value")
-    groups = [[(name if i == 0 else "", key, cell(value)) for i, (key, value) in enumerate(figures.items())]
+    groups = [[(name if i == 0 else "", key, cell(value))
+               for i, (key, value) in enumerate(kv for kv in figures.items() if kv[0] != "previous_run")]
               for name, figures in results.items()]
     rows = [row for group in groups for row in group]
     widths = [max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(header)]
@@ -70,6 +71,9 @@ def main(argv):
         results[name] = {**(figures or {"result": "FAILED"}), "wall_seconds": round(time.monotonic() - begun, 1),
                          "load_average_1m_at_end": round(os.getloadavg()[0], 2)}
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for name, figures in results.items():  # the run before, beside this one, for comparison
+        before = previous.get(name, {})
+        figures["previous_run"] = {k: v for k, v in before.items() if k != "previous_run"}
     RESULTS.write_text(json.dumps({**previous, **results}, indent=2, default=str) + "\n")
     print()
     print(table(results))

@@ -176,7 +176,7 @@ def run(*, total, rate, workers, port):
             while time.monotonic() < deadline:
                 if not Message.objects.filter(purpose="bench", status__in=[Status.QUEUED, Status.SENDING]).exists():
                     break
-                time.sleep(0.02)
+                time.sleep(0.1)
             elapsed = time.monotonic() - started
             cpu = time.process_time() - cpu_started
 

@@ -102,7 +102,6 @@ def _unsaved_message(*, user, number, body, purpose, idempotency_key, recipient)
                    segments=shape.segments, purpose=purpose, idempotency_key=idempotency_key)
 
 
-@transaction.atomic
 def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipient=None):
     """Queue one text in the caller's transaction; a worker sends it after commit.
 
@@ -110,6 +109,10 @@ def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipien
     `number` is given. Returns None (and queues nothing) when there is no number, no
     consent, or the number texted STOP. The same idempotency_key twice gives back the
     first message and sends once.
+
+    Its one write is the insert, in a savepoint of its own (a concurrent call with the same key
+    may win); everything before it only reads, so it needs no transaction (or savepoint) of its
+    own around the whole: two queries fewer for every text a service sends in its transaction.
     """
     _check_call(purpose=purpose, idempotency_key=idempotency_key)
     existing = Message.objects.filter(idempotency_key=idempotency_key).first()
@@ -133,7 +136,6 @@ def send_sms(*, user=None, number=None, body, purpose, idempotency_key, recipien
     return message
 
 
-@transaction.atomic
 def send_sms_many(texts):
     """Queue many texts in the caller's transaction, each exactly as `send_sms(**text)` would, in a
     fixed number of queries however many there are (a sweep texting hundreds of people).

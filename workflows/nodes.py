@@ -1,8 +1,12 @@
 """What both flows share: the human step that asks care.permissions (not model permissions) who
 may take it, its claim view, the flows' answers to Viewflow's view/manage questions, and taking
 one human step without HTTP."""
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied
 from viewflow.workflow import flow
+from viewflow.workflow.managers import _get_related_path
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.flow.views import AssignTaskView
 
 
@@ -92,9 +96,27 @@ def human_steps(flow_class):
     return [node for node in flow_class.instance.nodes() if isinstance(node, flow.View)]
 
 
+@contextmanager
+def locked_activation(task):
+    """Viewflow's `task.activation()`, with the task and its flow's own process read in one query.
+
+    Viewflow takes the flow's lock, reloads the task, then reads the base process row and,
+    to coerce it, the flow's own process row: three queries a step. Here the reload joins both
+    process rows (`select_related` down the multi-table link), so the activation's coercion and
+    our permission checks (`delegation_of`) find them already loaded."""
+    flow_class = task.flow_task.flow_class
+    link = _get_related_path(flow_class.process_class, Process)
+    with flow_class.lock(task.process_id):
+        fresh = Task.objects.select_related("process__" + link if link else "process").get(pk=task.pk)
+        for field in Task._meta.concrete_fields:  # as refresh_from_db would, the process included
+            setattr(task, field.attname, getattr(fresh, field.attname))
+        task._state.fields_cache = dict(fresh._state.fields_cache)
+        yield task.flow_task.activation_class(task)
+
+
 def take_step(task, user, step, **data):
     """Claim (if needed) and complete one human step as `user`, checking permission as the views do."""
-    with task.activation() as activation:
+    with locked_activation(task) as activation:
         flow_task = activation.flow_task
         if activation.task.owner_id is None:
             if not flow_task.can_assign(user, activation.task):

@@ -7,7 +7,7 @@ inbox, so the page and the task URL can never disagree.
 from django.db.models import Q
 
 from care.models import CareRecipient
-from care.permissions import VIEW, can, recipients_for
+from care.permissions import VIEW, can, holds_anywhere, recipients_for
 
 REQUEST = ("manage_rota", "act_clinically")  # budget holders and carers, or a clinician
 
@@ -36,7 +36,7 @@ def requestable_recipients(user):
 
 
 def may_request_anywhere(user):
-    return requestable_recipients(user).exists()
+    return holds_anywhere(user, REQUEST)
 
 
 def step_filter(user, nodes):
