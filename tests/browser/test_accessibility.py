@@ -135,14 +135,9 @@ def empty_family(page):
     page.wait_for_selector(".errorlist")
 
 
-def open_risk_assessment(page):
-    page.get_by_role("link", name="Open").first.click()
-    page.wait_for_url("**/assess_risk/*/assign/")
-
-
 def take_risk_assessment(page):
-    open_risk_assessment(page)
-    page.click("main form button[type=submit]")
+    # One tap claims the step and opens it (the claim page no longer stands between)
+    page.get_by_role("button", name="Take and open").first.click()
     page.wait_for_url("**/assess_risk/*/execute/")
 
 
@@ -166,7 +161,6 @@ def test_every_roles_main_pages_have_no_serious_accessibility_violations(axe_pat
         "pa1": ["/", "/rota/mine/", f"/competencies/{demo['competency']}/"],
         "nurse": [
             "/workflows/inbox/", f"/workflows/delegation/{demo['in_training']}/",
-            (f"/workflows/delegation/{demo['awaiting_risk']}/", open_risk_assessment),
             (f"/workflows/delegation/{demo['awaiting_risk']}/", take_risk_assessment),
             f"/competencies/people/{alfie}/", "/account/two-factor/",
         ],
