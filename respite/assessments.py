@@ -89,7 +89,8 @@ def record_assessment(
     errors.update(_respite_problems(respite_hours, respite_period_length, respite_period_unit))
     if errors:
         raise ValidationError(errors)
-    previous = (CarerAssessment.objects.select_for_update().current()
+    # `current()` outer-joins the assessment that superseded it; PostgreSQL locks only this side
+    previous = (CarerAssessment.objects.select_for_update(of=("self",)).current()
                 .filter(recipient=recipient, carer=carer).order_by("-pk").first())
     assessment = CarerAssessment.objects.create(
         recipient=recipient, carer=carer, assessed_on=assessed_on, able_to_continue=able_to_continue,
