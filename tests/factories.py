@@ -50,7 +50,9 @@ class ProfileFactory(factory.django.DjangoModelFactory):
         model = Profile
 
     user = factory.SubFactory(UserFactory)
-    mobile = factory.Sequence(lambda n: f"+4477009{n % 100000:05d}")
+    # Only Ofcom's drama range (07700 900000-900999) is accepted without being a real number,
+    # so the sequence wraps at 1,000: a long run makes more profiles than that.
+    mobile = factory.Sequence(lambda n: f"+447700900{n % 1000:03d}")
     sms_consent = True
 
 
