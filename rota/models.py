@@ -66,6 +66,10 @@ class ShiftQuerySet(models.QuerySet):
                 filter=Q(offers__closed_at__isnull=True, offers__responses__answer="no"),
                 distinct=True,
             ),
+            # A subquery in the same query: the card says a swap is waiting without a query per card.
+            swap_status=models.Subquery(
+                Swap.objects.filter(shift=models.OuterRef("pk"), status__in=Swap.OPEN).values("status")[:1]
+            ),
         )
 
 
@@ -271,6 +275,70 @@ class OfferResponse(AppendOnly):
         ordering = ["at", "pk"]
 
 
+class Swap(models.Model):
+    """A PA handing on their booked shift: to a named PA of the circle (a swap: that PA accepts, the
+    budget holder approves, or the family's setting approves at once) or into the open pool with a
+    reason (a drop: the shift needs cover at once and is offered the usual way).
+
+    Each step moves `status` forward with who and when; the audit log keeps every step. A swap
+    is about the shift as it was when asked (`shift_version`): if the shift changes meanwhile the
+    swap lapses rather than hand over times nobody agreed to."""
+
+    class Kind(models.TextChoices):
+        SWAP = "swap", "Swap with a named PA"
+        DROP = "drop", "Dropped into the open pool"
+
+    class Status(models.TextChoices):
+        ASKED = "asked", "Waiting for the other PA"
+        ACCEPTED = "accepted", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Could not be approved"  # the rota's rules refused it at approval
+        REJECTED = "rejected", "Not approved"  # the budget holder said no
+        DECLINED = "declined", "The other PA said no"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LAPSED = "lapsed", "The shift changed meanwhile"
+        DROPPED = "dropped", "Dropped: needs cover"
+
+    OPEN = ("asked", "accepted")
+    REASON_MAX_LENGTH = 200
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="swaps")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    from_pa = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_pa = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
+    # What the named PA replies with ("YES 482113"), as for offers; unique among open swaps.
+    code = models.CharField(max_length=6, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    shift_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    # Why the rules refused it. It may name a task: shown on the page and kept here, never texted.
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["shift"], condition=Q(status__in=["asked", "accepted"]),
+                                    name="one_open_swap_per_shift"),
+            models.UniqueConstraint(fields=["code"], condition=Q(status="asked"), name="open_swap_code_unique"),
+            models.CheckConstraint(condition=Q(kind="drop") | Q(to_pa__isnull=False, code__gt=""),
+                                   name="swap_names_a_pa_and_code"),
+            models.CheckConstraint(condition=Q(kind="swap") | ~Q(reason=""), name="drop_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.shift}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN
+
+
 LABEL_MAX_LENGTH = 20
 
 
@@ -290,6 +358,12 @@ class RotaSettings(models.Model):
     label = models.CharField(
         max_length=LABEL_MAX_LENGTH, blank=True,
         help_text="A short name for your household in texts and calendars, e.g. \"Rose St\". No names or conditions.",
+    )
+
+    # Off by default: the budget holder approves each swap a PA's colleague has accepted.
+    approve_swaps_automatically = models.BooleanField(
+        default=False, verbose_name="Approve swaps between our PAs automatically",
+        help_text="The rota's rules (competency, clashes, leave) are still checked before a swap goes through.",
     )
 
     class Meta:

@@ -26,7 +26,8 @@ from employment.availability import unavailable_pas
 
 from . import live, rules, signals, timesheets
 from .models import (
-    LABEL_MAX_LENGTH, Offer, OfferRecipient, OfferResponse, ReminderChoice, RotaSettings, Shift, ShiftPattern,
+    LABEL_MAX_LENGTH, Offer, OfferRecipient, OfferResponse, ReminderChoice, RotaSettings, Shift, ShiftPattern, Swap,
+    new_offer_code,
 )
 from .queries import (
     budget_holders, budget_summary, eligible_pas, local_instant, not_eligible, working_time_warnings,
@@ -118,8 +119,10 @@ def _text_pa(shift, pa, body, purpose):
     )
 
 
-def _book(shift, pa, actor, tell_pa=True):
-    """Confirm a locked shift for `pa` once the rules pass; the caller holds the shift lock."""
+def _book(shift, pa, actor, tell_pa=True, tell_previous=True):
+    """Confirm a locked shift for `pa` once the rules pass; the caller holds the shift lock.
+
+    `tell_pa`/`tell_previous=False` when the caller sends its own texts (a swap says why)."""
     if shift.status in (Shift.Status.CANCELLED, Shift.Status.COMPLETED):
         raise ValidationError(f"This shift is {shift.get_status_display().lower()}; it cannot be confirmed.")
     if shift.end <= timezone.now():
@@ -133,7 +136,7 @@ def _book(shift, pa, actor, tell_pa=True):
     shift.cover_reason = ""
     _close_open_offer(shift, taken_by=pa)
     _save(shift, ["pa", "status", "needs_cover", "cover_reason"])
-    if previous is not None:
+    if previous is not None and tell_previous:
         _text_pa(shift, previous, f"you are no longer booked for the shift {when(shift)}.", "unbooked")
     if tell_pa and (actor is None or actor.pk != pa.pk):
         _text_pa(shift, pa, f"you are booked for a shift {when(shift)}.", "booked")
@@ -406,6 +409,10 @@ def handle_sms_reply(*, user, number, keyword, args):
     if user is None:
         return "Sorry, we don't recognise this number."
     offer = Offer.objects.filter(code=code, recipients__pa=user).select_related("shift").order_by("-created_at").first()
+    swap = Swap.objects.filter(code=code, to_pa=user).select_related("shift").order_by("-created_at").first()
+    if swap is not None and (offer is None or swap.created_at >= offer.created_at):
+        return answer_swap(swap=swap, pa=user, accept=keyword.upper() == "YES",
+                           channel=OfferResponse.Channel.SMS).reply
     if offer is None:
         return f"Sorry, no shift with code {code} was offered to you."
     return answer_offer(
@@ -524,6 +531,246 @@ def complete_shift(*, shift):
     _save(shift, ["status"])
     timesheets.open_timesheet(shift=shift)
     return True
+
+
+# --- Swaps and drops --------------------------------------------------------------------------
+# A booked PA hands their shift to a named PA of the circle (ask, accept, approve) or drops it into
+# the open pool (it needs cover at once, and is offered the usual way). Booking goes through _book,
+# so the gate, clashes and leave are checked again, under the same locks, when a swap is approved.
+
+
+def _check_swappable(shift, pa):
+    """What a swap and a drop both start from: `pa` is booked on this shift, which is still to come."""
+    if shift.pa_id != pa.pk or shift.status != Shift.Status.CONFIRMED:
+        raise ValidationError("Only the PA booked on a shift can swap or drop it.")
+    if shift.needs_cover:
+        raise ValidationError("This shift already needs cover; the budget holder is arranging it.")
+    if shift.start <= timezone.now():
+        raise ValidationError("This shift has started; talk to the budget holder instead.")
+
+
+def _swap_is_current(swap, shift):
+    """A swap hands over the shift as it was when asked: a shift moved, re-booked, cancelled or
+    flagged since (its version moved on) is not what the other PA agreed to take."""
+    return (swap.shift_version == shift.version and shift.pa_id == swap.from_pa_id
+            and shift.status == Shift.Status.CONFIRMED and not shift.needs_cover)
+
+
+def _new_swap(shift, pa, to_pa):
+    for _attempt in range(5):
+        code = new_offer_code()
+        # A code answers one thing: "YES 482113" must not be both an open offer and a swap.
+        if Offer.objects.filter(code=code, closed_at__isnull=True).exists():
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a clashing random code is simply drawn again
+                return Swap.objects.create(shift=shift, kind=Swap.Kind.SWAP, from_pa=pa, to_pa=to_pa, code=code,
+                                           status=Swap.Status.ASKED, shift_version=shift.version)
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not draw a free swap code")
+
+
+def _text_about_swap(swap, user, body, outcome):
+    """One text per swap, outcome and person: the outbox key makes any second call send nothing."""
+    shift = swap.shift
+    return notifications.send_sms(
+        user=user, body=f"{sender(shift.recipient)} {body} {shift_link(shift)}", purpose=f"rota-swap-{outcome}",
+        idempotency_key=f"rota-swap-{swap.pk}-{outcome}-{user.pk}", recipient=shift.recipient,
+    )
+
+
+def _text_holders_about_swap(swap, body, outcome, actor=None):
+    """The budget holders, but not the one who made this happen on the page (they saw it there)."""
+    for holder in budget_holders(swap.shift.recipient):
+        if actor is None or holder.pk != actor.pk:
+            _text_about_swap(swap, holder, body, outcome)
+
+
+def _close_swap(swap, status, actor, detail=""):
+    swap.status = status
+    swap.decided_at = timezone.now()
+    swap.decided_by = actor
+    swap.detail = detail[:300]
+    swap.save(update_fields=["status", "decided_at", "decided_by", "detail"])
+
+
+@transaction.atomic
+def ask_swap(*, shift, pa, to_pa, expected_version=None):
+    """`pa` asks `to_pa` (a PA of the circle) to take over their booked shift; `to_pa` is texted a
+    code to reply YES or NO to. `to_pa` must pass the rota's rules now; approval checks them again."""
+    shift = _lock(shift, expected_version)
+    _check_swappable(shift, pa)
+    if to_pa is None or to_pa.pk == pa.pk:
+        raise ValidationError("Choose another PA of the circle to take the shift.")
+    for stale in Swap.objects.select_for_update().filter(shift=shift, status__in=Swap.OPEN):
+        if _swap_is_current(stale, shift):
+            raise ValidationError("You have already asked someone to take this shift; withdraw that first.")
+        _close_swap(stale, Swap.Status.LAPSED, actor=None)
+    _lock_pa(to_pa)
+    rules.check_assignable(shift=shift, pa=to_pa, start=shift.start, end=shift.end, tasks=list(shift.tasks.all()))
+    swap = _new_swap(shift, pa, to_pa)
+    _text_about_swap(
+        swap, to_pa, f"a PA asks if you can take over their shift {when(shift)}. Reply YES {swap.code} to take it "
+                     f"or NO {swap.code}.", "asked",
+    )
+    record_audit(actor=pa, recipient=shift.recipient, action="rota.swap_asked",
+                 summary=f"{person_name(pa)} asked {person_name(to_pa)} to take {shift} (code {swap.code})")
+    live.record_change(shift)  # the card says a swap is waiting; the shift itself (and its version) is unchanged
+    return swap
+
+
+@transaction.atomic
+def answer_swap(*, swap, pa, accept, channel=OfferResponse.Channel.PAGE):
+    """The named PA's YES or NO (on the page or by text). A YES waits for the budget holder, or is
+    approved at once when the family has chosen that (RotaSettings.approve_swaps_automatically)."""
+    shift = _lock(swap.shift)
+    swap = Swap.objects.select_for_update().select_related("from_pa", "to_pa").get(pk=swap.pk)
+    swap.shift = shift
+    if swap.to_pa_id != pa.pk:
+        raise ValidationError("This swap was not asked of you.")
+    if swap.status != Swap.Status.ASKED:
+        return Answer("too_late", f"Sorry, the request to take the shift {when(shift)} is no longer open "
+                                  f"({swap.get_status_display().lower()}).", shift)
+    if not _swap_is_current(swap, shift):
+        _close_swap(swap, Swap.Status.LAPSED, actor=None)
+        live.record_change(shift)
+        return Answer("too_late", f"Sorry, the shift {when(shift)} has changed since you were asked; nothing was "
+                                  "done.", shift)
+    swap.answered_at = timezone.now()
+    if not accept:
+        swap.status = Swap.Status.DECLINED
+        swap.save(update_fields=["status", "answered_at"])
+        _text_about_swap(swap, swap.from_pa, f"the PA you asked can't take the shift {when(shift)}; you are still "
+                                             "booked for it.", "declined")
+        record_audit(actor=pa, recipient=shift.recipient, action="rota.swap_declined",
+                     summary=f"{person_name(pa)} declined to take {shift} from {person_name(swap.from_pa)}")
+        live.record_change(shift)
+        return Answer("declined", f"Thanks, we have noted you can't take {when(shift)}.", shift)
+    swap.status = Swap.Status.ACCEPTED
+    swap.save(update_fields=["status", "answered_at"])
+    record_audit(actor=pa, recipient=shift.recipient, action="rota.swap_accepted",
+                 summary=f"{person_name(pa)} agreed to take {shift} from {person_name(swap.from_pa)}")
+    if RotaSettings.for_recipient(shift.recipient).approve_swaps_automatically:
+        # The answer they are reading (page or reply text) is their one word on the outcome.
+        swap = _decide_swap(swap, shift, actor=None, approve=True, tell_taker=False)
+        if swap.status == Swap.Status.APPROVED:
+            return Answer("accepted", f"Done: you are booked for the shift {when(shift)}. Thank you!", shift)
+        return Answer("refused", f"Sorry, you can't be booked for {when(shift)}; the shift stays with its PA. "
+                                 f"See {shift_link(shift)}", shift)
+    _text_holders_about_swap(swap, f"a PA has agreed to take over the shift {when(shift)} from another; it needs "
+                                   "your approval:", "to-approve")
+    live.record_change(shift)
+    return Answer("accepted", f"Thanks: the swap for {when(shift)} now needs the budget holder's approval; we will "
+                              "text you the outcome.", shift)
+
+
+@transaction.atomic
+def decide_swap(*, swap, actor, approve, expected_version=None):
+    """The budget holder (anyone who may manage the rota) approves or refuses an accepted swap.
+    The shift's row lock and version make two decisions at once have one winner; the other is
+    told (StaleShift, or a refusal saying what became of it)."""
+    shift = _lock(swap.shift, expected_version)
+    swap = Swap.objects.select_for_update().select_related("from_pa", "to_pa").get(pk=swap.pk)
+    swap.shift = shift
+    if swap.status == Swap.Status.ASKED:
+        raise ValidationError("The other PA has not accepted this swap yet.")
+    if swap.status != Swap.Status.ACCEPTED:
+        raise ValidationError(f"This swap has already been dealt with: {swap.get_status_display().lower()}.")
+    return _decide_swap(swap, shift, actor=actor, approve=approve)
+
+
+def _decide_swap(swap, shift, *, actor, approve, tell_taker=True):
+    """Inside the caller's transaction, both rows locked: approve (through _book and its rules) or
+    refuse, then tell both PAs and the budget holders the outcome, once each."""
+    moment = when(shift)
+    if not _swap_is_current(swap, shift):
+        _close_swap(swap, Swap.Status.LAPSED, actor=actor)
+        outcome, ours, theirs, holders = "lapsed", "did not go ahead: the shift changed meanwhile", \
+            "did not go ahead: the shift changed meanwhile", "did not go ahead: the shift changed meanwhile"
+    elif approve:
+        try:
+            with transaction.atomic():
+                _close_swap(swap, Swap.Status.APPROVED, actor=actor)  # before _book, so its live card shows it
+                _book(shift, swap.to_pa, actor, tell_pa=False, tell_previous=False)
+        except ValidationError as refusal:
+            shift.refresh_from_db()
+            # The reasons may name a task: they go on the page and the record, never into a text.
+            _close_swap(swap, Swap.Status.REFUSED, actor=actor, detail="; ".join(refusal.messages))
+            outcome, ours, theirs, holders = "refused", "could not be approved; you are still booked for it", \
+                "could not be approved; you are not booked for it", "could not be approved; the shift stays with its PA"
+        else:
+            outcome, ours, theirs, holders = "approved", "is approved: you are no longer booked for it", \
+                "is approved: you are booked for it", "is approved"
+    else:
+        _close_swap(swap, Swap.Status.REJECTED, actor=actor)
+        outcome, ours, theirs, holders = "rejected", "was not approved; you are still booked for it", \
+            "was not approved; you are not booked for it", "was not approved; the shift stays with its PA"
+    _text_about_swap(swap, swap.from_pa, f"the swap of the shift {moment} {ours}.", outcome)
+    if tell_taker:
+        _text_about_swap(swap, swap.to_pa, f"the swap of the shift {moment} {theirs}.", outcome)
+    _text_holders_about_swap(swap, f"the swap of the shift {moment} {holders}.", outcome, actor=actor)
+    by = person_name(actor) if actor else "automatically (the family's setting)"
+    why = f": {swap.detail}" if swap.detail else ""
+    record_audit(actor=actor, recipient=shift.recipient, action=f"rota.swap_{outcome}",
+                 summary=f"Swap of {shift} from {person_name(swap.from_pa)} to {person_name(swap.to_pa)} "
+                         f"{swap.get_status_display().lower()} {by}{why}")
+    if outcome != "approved":
+        live.record_change(shift)  # approved: _book's save already numbered and broadcast the change
+    shift.warnings = _warnings(shift) if outcome == "approved" else []
+    swap.shift = shift
+    return swap
+
+
+def _withdraw(swap, shift, actor):
+    was_accepted = swap.status == Swap.Status.ACCEPTED
+    _close_swap(swap, Swap.Status.WITHDRAWN, actor=actor)
+    _text_about_swap(swap, swap.to_pa, f"the request to take the shift {when(shift)} (code {swap.code}) is "
+                                       "withdrawn; no need to reply.", "withdrawn")
+    if was_accepted:
+        _text_holders_about_swap(swap, f"the swap of the shift {when(shift)} is withdrawn; nothing to approve.",
+                                 "withdrawn")
+    record_audit(actor=actor, recipient=shift.recipient, action="rota.swap_withdrawn",
+                 summary=f"{person_name(actor)} withdrew the swap of {shift} to {person_name(swap.to_pa)}")
+    live.record_change(shift)
+
+
+@transaction.atomic
+def withdraw_swap(*, swap, pa):
+    """The PA who asked takes it back before it is decided; the named PA hears they need not reply."""
+    shift = _lock(swap.shift)
+    swap = Swap.objects.select_for_update().select_related("from_pa", "to_pa").get(pk=swap.pk)
+    swap.shift = shift
+    if swap.from_pa_id != pa.pk:
+        raise ValidationError("Only the PA who asked for the swap can withdraw it.")
+    if not swap.is_open:
+        raise ValidationError(f"This swap has already been dealt with: {swap.get_status_display().lower()}.")
+    _withdraw(swap, shift, actor=pa)
+    return swap
+
+
+@transaction.atomic
+def drop_shift(*, shift, pa, reason, expected_version=None):
+    """The booked PA can't work it and names nobody: the shift needs cover at once, with the reason
+    shown to the budget holder (never texted), who offers it the usual way (offer_shift)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Say why you can't work this shift; the budget holder will see it.")
+    if len(reason) > Swap.REASON_MAX_LENGTH:
+        raise ValidationError(f"Keep the reason to {Swap.REASON_MAX_LENGTH} characters.")
+    shift = _lock(shift, expected_version)
+    _check_swappable(shift, pa)
+    for open_swap in Swap.objects.select_for_update().filter(shift=shift, status__in=Swap.OPEN) \
+            .select_related("from_pa", "to_pa"):
+        open_swap.shift = shift
+        _withdraw(open_swap, shift, actor=pa)
+    swap = Swap.objects.create(shift=shift, kind=Swap.Kind.DROP, from_pa=pa, reason=reason, status=Swap.Status.DROPPED,
+                               shift_version=shift.version, decided_at=timezone.now(), decided_by=pa)
+    record_audit(actor=pa, recipient=shift.recipient, action="rota.swap_dropped",
+                 summary=f"{person_name(pa)} dropped {shift}: {reason}")
+    _flag_needs_cover([shift], reason=f"{person_name(pa)} dropped it: {reason}"[:200], key=f"drop-{swap.pk}",
+                      actor=pa)
+    return swap
 
 
 # --- Patterns and copying a week ------------------------------------------------------------
@@ -727,7 +974,8 @@ def copy_week(*, recipient, actor, from_monday, to_monday):
 
 
 @transaction.atomic
-def update_rota_settings(*, recipient, actor, offer_follow_up_hours, label=""):
+def update_rota_settings(*, recipient, actor, offer_follow_up_hours, label="", approve_swaps_automatically=None):
+    """`approve_swaps_automatically=None` keeps the family's current choice."""
     if not 1 <= offer_follow_up_hours <= 168:
         raise ValidationError("Choose between 1 and 168 hours (a week) before the shift.")
     label = " ".join((label or "").split())
@@ -735,9 +983,13 @@ def update_rota_settings(*, recipient, actor, offer_follow_up_hours, label=""):
     row, _ = RotaSettings.objects.select_for_update().get_or_create(recipient=recipient)
     row.offer_follow_up_hours = offer_follow_up_hours
     row.label = label
+    if approve_swaps_automatically is not None:
+        row.approve_swaps_automatically = bool(approve_swaps_automatically)
     row.save()
+    swaps = "approved automatically" if row.approve_swaps_automatically else "approved by the budget holder"
     record_audit(actor=actor, recipient=recipient, action="rota.settings_changed",
-                 summary=f"Offer follow-up {offer_follow_up_hours} hours before the shift; label {label!r}")
+                 summary=f"Offer follow-up {offer_follow_up_hours} hours before the shift; label {label!r}; "
+                         f"swaps {swaps}")
     return row
 
 
