@@ -137,6 +137,7 @@ def run_delegation(recipient, parent, nurse, pa, task):
     from viewflow.workflow.status import STATUS
 
     from workflows.delegation import services
+    from workflows.delegation.demo import PLANS
     from workflows.delegation.driving import start_delegation
     from workflows.delegation.flow import DelegationFlow
     from workflows.nodes import take_step
@@ -153,7 +154,10 @@ def run_delegation(recipient, parent, nurse, pa, task):
          supervised_practices=task.supervised_practices_required)
     step(DelegationFlow.assess, nurse, services.assess, assessed_on=timezone.localdate(),
          results={c: True for c in task.criteria})
-    step(DelegationFlow.sign_off, nurse, services.sign_off)
+    step(DelegationFlow.sign_off, nurse, services.sign_off, plans=PLANS)
+    # the delegation agreement's other two parties: part of every delegation now (issue 17)
+    services.agree_as_employer(process=process, actor=parent, choice_of="person")
+    services.acknowledge_as_pa(process=process, actor=pa)
     return process
 
 

@@ -316,6 +316,15 @@ def revoke(*, competency, actor, reason):
 
 
 @transaction.atomic
+def end_training(*, competency, actor, reason):
+    """Training in progress ends without a sign-off: the PA declined the delegation."""
+    competency = _lock(competency)
+    if competency.status not in (Status.IN_TRAINING, Status.ASSESSED):
+        raise ValidationError("Only training in progress ends this way.")
+    return _lapse(competency, Status.REVOKED, actor=actor, reason=_reason_required(reason))
+
+
+@transaction.atomic
 def revoke_all_for_member(*, pa, recipient, actor, reason):
     """The PA left the circle: every live competency of theirs for this person ends."""
     events = []

@@ -175,6 +175,14 @@ SECOND_FACTOR_MAX_AGE_HOURS = int(os.environ.get("SECOND_FACTOR_MAX_AGE_HOURS", 
 # request: ward and surgery computers are shared and left unlocked; families keep two-week sessions.
 STAFF_IDLE_TIMEOUT_MINUTES = int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 
+# --- Delegation -------------------------------------------------------------------
+# The local protocol every delegation agreement follows: the ICB's own, named with its version.
+# Copied into each agreement at sign-off, so changing it later does not rewrite a signed one.
+DELEGATION_PROTOCOL = {
+    "name": os.environ.get("DELEGATION_PROTOCOL_NAME", "Local delegation protocol (not named in this deployment)"),
+    "version": os.environ.get("DELEGATION_PROTOCOL_VERSION", "unversioned"),
+}
+
 # --- Rota costing (read with defaults, not from the environment: see docs/rota.md) ----
 # Employer on-costs (NI, pension, insurance) as a percentage of pay.
 ROTA_EMPLOYER_ONCOST_PERCENT = "20"

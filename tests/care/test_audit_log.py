@@ -7,7 +7,7 @@ from django.urls import reverse
 from care.audit import STAFF_VIEW
 from care.models import AuditEvent, Role
 from tests.factories import member
-from tests.workflows.steps import YES, assessment, catalogue, latest, take, through_to_assessment
+from tests.workflows.steps import SIGN_OFF, YES, assessment, catalogue, latest, take, through_to_assessment
 from workflows.delegation.flow import DelegationFlow
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_sign_off_consent_and_revocation_are_each_recorded_once(client, family, 
     task = catalogue("tracheostomy-suction")
     process = through_to_assessment(client, parent=parent, nurse=nurse, pa=pa, recipient=family, task=task)
     assert take(client, nurse, process, DelegationFlow.assess, assessment(task)).status_code == 302
-    assert take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
+    assert take(client, nurse, process, DelegationFlow.sign_off, SIGN_OFF).status_code == 302
     competency = latest(family).competency
     response = client.post(reverse("competencies:revoke", args=[competency.pk]), {"reason": "Unsafe depth seen", "confirm": "yes"})
     assert response.status_code == 302

@@ -47,6 +47,10 @@ def today():
 
 RISK_OK = {"hazards": "Blocked tube; bleeding", "controls": "Spare tube at bedside; 999 plan", "decision": "proceed"}
 YES = {"agreed": "yes"}
+# the care plan and emergency plan a sign-off names for the delegation agreement
+PLANS = {"care_plan_ref": "CP-0042", "care_plan_version": "3", "emergency_plan_ref": "EP-0042",
+         "emergency_plan_version": "2", "emergency_plan": "Call 999, then the nurse on the care plan."}
+SIGN_OFF = {"confirm": "on", **PLANS}
 
 
 def training(practices):
@@ -89,6 +93,6 @@ def signed_off_delegation(*, parent, nurse, pa, recipient, task):
               supervised_practices=task.supervised_practices_required)
     take_step(open_task(process, DelegationFlow.assess), nurse, services.assess,
               assessed_on=timezone.localdate(), results={c: True for c in task.criteria})
-    take_step(open_task(process, DelegationFlow.sign_off), nurse, services.sign_off)
+    take_step(open_task(process, DelegationFlow.sign_off), nurse, services.sign_off, plans=PLANS)
     process.refresh_from_db()
     return process

@@ -14,7 +14,7 @@ from tests.factories import ProfileFactory, log_in_with_second_factor, member
 from workflows.delegation.flow import DelegationFlow
 from workflows.delegation.models import AccountabilityHandover
 
-from .steps import assessment, catalogue, open_task, take, through_to_assessment
+from .steps import SIGN_OFF, assessment, catalogue, open_task, take, through_to_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +70,11 @@ def test_handover_of_accountability_is_recorded_both_see_it_and_the_new_one_sign
     # the old practitioner can no longer hand over, nor sign off
     log_in_with_second_factor(client, nurse)
     assert client.post(url, {"to": nurse.pk}).status_code == 403
-    refused = take(client, nurse, assessed, DelegationFlow.sign_off, {"confirm": "on"})
+    refused = take(client, nurse, assessed, DelegationFlow.sign_off, SIGN_OFF)
     assert refused.status_code == 200 and "Only the accountable practitioner" in refused.content.decode()
     step = open_task(assessed, DelegationFlow.sign_off)
     client.post(DelegationFlow.sign_off.reverse("unassign", args=[assessed.pk, step.pk]))
-    assert take(client, second_nurse, assessed, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
+    assert take(client, second_nurse, assessed, DelegationFlow.sign_off, SIGN_OFF).status_code == 302
 
 
 def test_when_the_accountable_clinician_leaves_the_delegation_waits_and_the_coordinator_is_told(
@@ -92,24 +92,24 @@ def test_when_the_accountable_clinician_leaves_the_delegation_waits_and_the_coor
         client.force_login(who)
         assert "has no accountable practitioner" in client.get(reverse("home")).content.decode()
 
-    refused = take(client, second_nurse, assessed, DelegationFlow.sign_off, {"confirm": "on"})
+    refused = take(client, second_nurse, assessed, DelegationFlow.sign_off, SIGN_OFF)
     assert "no accountable practitioner" in refused.content.decode()
     log_in_with_second_factor(client, second_nurse)
     client.post(reverse("workflows:delegation:hand_over", args=[assessed.pk]), {"to": second_nurse.pk})
     assessed.refresh_from_db()
     assert assessed.practitioner == second_nurse
-    assert take(client, second_nurse, assessed, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
+    assert take(client, second_nurse, assessed, DelegationFlow.sign_off, SIGN_OFF).status_code == 302
 
 
 def test_the_clinician_sets_the_interval_but_never_beyond_the_catalogue(client, assessed, nurse, task):
     too_long = take(client, nurse, assessed, DelegationFlow.sign_off,
-                    {"confirm": "on", "review_interval_days": task.review_interval_days + 1})
+                    {**SIGN_OFF, "review_interval_days": task.review_interval_days + 1})
     assert too_long.status_code == 200 and f"At most {task.review_interval_days} days" in too_long.content.decode()
     assessed.competency.refresh_from_db()
     assert assessed.competency.status == Status.ASSESSED
 
     assert take(client, nurse, assessed, DelegationFlow.sign_off,
-                {"confirm": "on", "review_interval_days": 90}).status_code == 302
+                {**SIGN_OFF, "review_interval_days": 90}).status_code == 302
     competency = assessed.competency
     competency.refresh_from_db()
     assert (timezone.localtime(competency.valid_until).date() - timezone.localtime(competency.valid_from).date()).days == 90
@@ -127,9 +127,9 @@ def test_a_pa_new_to_the_person_gets_a_shorter_interval(client, family, parent, 
     process.refresh_from_db()
     most = task.review_interval_days // 2
     assert max_review_days(process.competency) == most
-    refused = take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on", "review_interval_days": most + 1})
+    refused = take(client, nurse, process, DelegationFlow.sign_off, {**SIGN_OFF, "review_interval_days": most + 1})
     assert f"At most {most} days" in refused.content.decode()
-    assert take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
+    assert take(client, nurse, process, DelegationFlow.sign_off, SIGN_OFF).status_code == 302
     competency = process.competency
     competency.refresh_from_db()
     assert (timezone.localtime(competency.valid_until).date() - timezone.localtime(competency.valid_from).date()).days == most
@@ -140,7 +140,7 @@ def test_the_pa_is_texted_once_when_asked_to_accept_and_once_when_signed_off(
     with django_capture_on_commit_callbacks(execute=True):
         process = through_to_assessment(client, parent=parent, nurse=nurse, pa=pa, recipient=family, task=task)
         take(client, nurse, process, DelegationFlow.assess, assessment(task))
-        take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on"})
+        take(client, nurse, process, DelegationFlow.sign_off, SIGN_OFF)
     to_pa = Message.objects.filter(user=pa)
     purposes = sorted(m.purpose for m in to_pa)
     assert purposes == ["delegation-accept", "delegation-signed-off"], purposes

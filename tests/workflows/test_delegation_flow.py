@@ -8,7 +8,7 @@ from workflows.delegation.flow import DelegationFlow
 from workflows.delegation.models import DelegationAgreement, DelegationOutcome, DelegationProcess
 
 from .steps import (
-    RISK_OK, YES, assessment, catalogue, latest, open_task, request_delegation, take, through_to_assessment, training,
+    RISK_OK, SIGN_OFF, YES, assessment, catalogue, latest, open_task, request_delegation, take, through_to_assessment, training,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_budget_holder_request_ends_in_a_signed_off_competency(client, family, p
     assert open_task(process, DelegationFlow.train)
     assert take(client, nurse, process, DelegationFlow.train, training(task.supervised_practices_required)).status_code == 302
     assert take(client, nurse, process, DelegationFlow.assess, assessment(task)).status_code == 302
-    assert take(client, nurse, process, DelegationFlow.sign_off, {"confirm": "on"}).status_code == 302
+    assert take(client, nurse, process, DelegationFlow.sign_off, SIGN_OFF).status_code == 302
 
     process.refresh_from_db()
     competency = process.competency
@@ -42,7 +42,8 @@ def test_budget_holder_request_ends_in_a_signed_off_competency(client, family, p
     assert process.outcome == DelegationOutcome.SIGNED_OFF
     # the agreement is joint and recorded with who and when
     answers = {a.party: a.given_by for a in process.agreements.all()}
-    assert answers == {DelegationAgreement.Party.PERSON: parent, DelegationAgreement.Party.PA: pa}
+    assert answers == {DelegationAgreement.Party.PERSON: parent, DelegationAgreement.Party.PA: pa,
+                       DelegationAgreement.Party.PRACTITIONER: nurse}
     # the process now waits for its review timer
     assert process.task_set.get(flow_task=DelegationFlow.wait_for_review).status == STATUS.SCHEDULED
 

@@ -36,7 +36,7 @@ from workflows.hospital.models import AgreementEvent, HospitalAgreement, Hospita
 from workflows.nodes import take_step
 
 from .agreement_steps import action_url, review_url, ward_manager
-from .steps import catalogue
+from .steps import PLANS, catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -210,12 +210,13 @@ test_training_form = delegation_property(
 test_assessment_form = delegation_property(
     "assess", ["assessed_on", "notes"] + [f"criterion_{i}" for i in range(5)],
     {"assessed_on": today(), "notes": "", **{f"criterion_{i}": "yes" for i in range(5)}})
-test_sign_off_form = delegation_property("sign_off", ["confirm", "notes"], {"confirm": "on", "notes": ""})
+test_sign_off_form = delegation_property(
+    "sign_off", ["confirm", "notes", *PLANS], {"confirm": "on", "notes": "", **PLANS})
 
 
 def review_at():
     at = delegation_at("sign_off")
-    take_step(open_step(at.process, DelegationFlow.sign_off), at.user, delegation.sign_off)
+    take_step(open_step(at.process, DelegationFlow.sign_off), at.user, delegation.sign_off, plans=PLANS)
     at.process.refresh_from_db()
     return at
 

@@ -10,7 +10,7 @@ from competencies.models import Status
 from tests.competencies.factories import earn_sign_off
 from workflows.delegation.flow import DelegationFlow
 
-from .steps import assessment, catalogue, open_task, take, through_to_assessment
+from .steps import SIGN_OFF, assessment, catalogue, open_task, take, through_to_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_clinician_without_a_second_factor_cannot_sign_off(client, nurse, awaiti
     page = client.get(url)
     assert page.status_code == 302 and page.url.startswith(reverse("two-factor"))
 
-    response = client.post(url, {"confirm": "on"}, HTTP_REFERER=f"http://testserver{url}")
+    response = client.post(url, SIGN_OFF, HTTP_REFERER=f"http://testserver{url}")
     assert response.status_code == 302 and response.url.startswith(reverse("two-factor"))
     process.refresh_from_db()
     assert process.competency.status == Status.ASSESSED
@@ -49,7 +49,7 @@ def test_clinician_without_a_second_factor_cannot_sign_off(client, nurse, awaiti
     device = TOTPDevice.objects.get(user=nurse, confirmed=True)  # set up earlier in this test
     entered = client.post(reverse("two-factor"), {"code": code_for(device), "next": url})
     assert entered.status_code == 302 and entered.url == url
-    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert client.post(url, SIGN_OFF).status_code == 302
     process.refresh_from_db()
     assert process.competency.status == Status.SIGNED_OFF
     assert process.task_set.get(flow_task=DelegationFlow.sign_off).status == STATUS.DONE

@@ -5,7 +5,8 @@ Family one (a child with a tracheostomy): pa1 signed off for stoma care and for 
 suction sign-off is backdated so it expires within 28 days and its review opens on the first
 periodic sweep); pa2 in training for suction; pa3's oral/nasal suction waits for the nurse's
 risk assessment. Family two (an adult with diabetes): other-pa signed off for insulin, and a
-blood-glucose delegation waiting for other-nurse's risk assessment.
+blood-glucose delegation waiting for other-nurse's risk assessment. Family one's signed-off
+delegations are agreed by all three parties; other-pa has yet to acknowledge the insulin one.
 """
 import datetime
 
@@ -21,6 +22,13 @@ from .flow import DelegationFlow
 from .models import DelegationProcess
 
 SIGNED_OFF, IN_TRAINING, AWAITING_RISK = "signed_off", "in_training", "awaiting_risk"
+# invented plan references: the demo's delegation agreements rest on them
+PLANS = {
+    "care_plan_ref": "CP-DEMO-01", "care_plan_version": "4", "emergency_plan_ref": "EP-DEMO-01",
+    "emergency_plan_version": "2",
+    "emergency_plan": "Call 999 and say the person's care needs; follow the emergency plan in the red folder; "
+                      "then phone the budget holder.",
+}
 
 
 def _step(process, node, user, step, **data):
@@ -28,7 +36,8 @@ def _step(process, node, user, step, **data):
     take_step(task, user, step, **data)
 
 
-def _delegate(recipient, *, code, pa, requester, nurse, budget_holder, stage, reason, signed_off_days_ago=0):
+def _delegate(recipient, *, code, pa, requester, nurse, budget_holder, stage, reason, signed_off_days_ago=0,
+              agreed_by=("employer", "pa")):
     task = HealthcareTask.objects.get(code=code)
     if DelegationProcess.objects.filter(recipient=recipient, pa=pa, healthcare_task=task).exists():
         return
@@ -50,7 +59,12 @@ def _delegate(recipient, *, code, pa, requester, nurse, budget_holder, stage, re
         return
     _step(process, DelegationFlow.assess, nurse, services.assess, assessed_on=timezone.localdate(signed_off_at),
           results={criterion: True for criterion in task.criteria})
-    _step(process, DelegationFlow.sign_off, nurse, services.sign_off, at=signed_off_at)
+    _step(process, DelegationFlow.sign_off, nurse, services.sign_off, at=signed_off_at, plans=PLANS)
+    if "employer" in agreed_by:
+        services.agree_as_employer(process=process, actor=budget_holder, choice_of="representative",
+                                   representative=f"{budget_holder.first_name} {budget_holder.last_name}".strip())
+    if "pa" in agreed_by:
+        services.acknowledge_as_pa(process=process, actor=pa)
 
 
 def seed(cast):
@@ -67,6 +81,6 @@ def seed(cast):
 
     family_two = dict(requester=users["other-parent"], nurse=users["other-nurse"], budget_holder=users["other-parent"])
     _delegate(two, code="insulin-subcutaneous", pa=users["other-pa"], stage=SIGNED_OFF,
-              reason="Evening insulin", **family_two)
+              reason="Evening insulin", agreed_by=("employer",), **family_two)
     _delegate(two, code="capillary-blood-glucose", pa=users["other-pa"], stage=AWAITING_RISK,
               reason="Checks before meals", **family_two)

@@ -5,13 +5,17 @@ itself, because Viewflow's activation transitions do not; one human step is
 import logging
 from types import SimpleNamespace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
 from viewflow.workflow.status import PROCESS, STATUS
 
 from . import services
 from .flow import DelegationFlow
+from care.services import record_audit
+from competencies import services as competencies
+from competencies.models import Competency, Status
+
 from .models import DelegationOutcome, DelegationProcess
 
 log = logging.getLogger(__name__)
@@ -68,3 +72,27 @@ def close_after_revocation(*, competency, reason):
     ).distinct()
     for process in waiting:
         _cancel(process, DelegationOutcome.REVOKED, reason)
+
+
+@transaction.atomic
+def pa_declines(*, process, actor, reason):
+    """The named PA declines the delegation, with a reason, at any point before sign-off: the
+    process ends as not agreed and any training in progress ends with it."""
+    process = DelegationProcess.objects.select_for_update().select_related("recipient").get(pk=process.pk)
+    if actor.pk != process.pa_id:
+        raise PermissionDenied("Only the PA this delegation names can decline it.")
+    reason = " ".join(str(reason or "").split())[:250]
+    if not reason:
+        raise ValidationError("Say why you decline: the clinician and the family read it.")
+    if process.status != PROCESS.NEW or process.outcome:
+        raise ValidationError("This delegation is already signed off or has ended: ask the accountable "
+                              "practitioner to revoke it instead.")
+    if not _cancel(process, DelegationOutcome.NOT_AGREED, f"The PA declined before sign-off: {reason}"):
+        raise ValidationError("The delegation is busy with another step: try again in a moment.")
+    if process.competency_id:
+        competency = Competency.objects.get(pk=process.competency_id)
+        if competency.status in (Status.IN_TRAINING, Status.ASSESSED):
+            competencies.end_training(competency=competency, actor=actor, reason=f"The PA declined: {reason}")
+    record_audit(actor=actor, recipient=process.recipient, action="delegation.declined_by_pa",
+                 summary=f"{process.reference}: the PA declined before sign-off: {reason}")
+    return process

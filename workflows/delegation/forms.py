@@ -15,7 +15,9 @@ from competencies.models import HealthcareTask
 from competencies.observations import for_task
 
 from . import permissions
-from .models import ASSESSMENT_LENGTH, REASON_LENGTH, CareGiven, DelegationRiskAssessment, Supervision
+from .models import (
+    ASSESSMENT_LENGTH, REASON_LENGTH, CareGiven, DelegationAgreement, DelegationRiskAssessment, Supervision,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -87,6 +89,13 @@ class SignOffForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     notes = forms.CharField(required=False, max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+    care_plan_ref = forms.CharField(max_length=80, label="Care plan: reference")
+    care_plan_version = forms.CharField(max_length=40, label="Care plan: version")
+    emergency_plan_ref = forms.CharField(max_length=80, label="Emergency plan: reference")
+    emergency_plan_version = forms.CharField(max_length=40, label="Emergency plan: version")
+    emergency_plan = forms.CharField(max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+                                     label="In an emergency the PA will…",
+                                     help_text="The PA reads this on their record and acknowledges it.")
 
     def __init__(self, *args, most, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,6 +104,29 @@ class SignOffForm(forms.Form):
         field.widget.attrs["max"] = most
         field.validators.append(MaxValueValidator(most, f"At most {most} days for this task and PA."))
         field.help_text = f"At most {most} days. " + field.help_text
+
+
+class EmployerAgreementForm(forms.Form):
+    choice_of = forms.ChoiceField(choices=DelegationAgreement.Choice.choices, widget=forms.RadioSelect,
+                                  label="Whose choice is this delegation?")
+    representative = forms.CharField(required=False, max_length=120, label="The representative's name",
+                                     help_text="Only when the representative chose for the person.")
+    confirm = forms.BooleanField(label="As the PA's employer, I agree to this delegation on these terms")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice_of") == DelegationAgreement.Choice.REPRESENTATIVE and not data.get("representative", "").strip():
+            self.add_error("representative", "Name the representative who made the choice for the person.")
+        return data
+
+
+class AcknowledgeForm(forms.Form):
+    confirm = forms.BooleanField(label="I have read the controls and the emergency plan and will work to them")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(max_length=250, widget=forms.Textarea(attrs={"rows": 2}),
+                             label="Why you decline (the clinician and the family read it)")
 
 
 class HandoverForm(forms.Form):

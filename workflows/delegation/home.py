@@ -41,6 +41,14 @@ def delegation_steps(user, recipients):
             detail=f"{process.reference}, PA {person_name(process.pa)}",
             url=task.flow_task.reverse("index", args=[task.process_id, task.pk]),
         ))
+    for process in queries.agreements_waiting(user, recipients):
+        mine = process.pa_id == user.pk
+        items.append(Attention(
+            title=f"{'Acknowledge' if mine else 'Agree as the employer'}: the delegation agreement for "
+                  f"{process.healthcare_task.name} for {process.recipient}",
+            detail=f"{process.reference}, PA {person_name(process.pa)}; signed off by the practitioner",
+            url=reverse("workflows:delegation:agreement", args=[process.pk]),
+        ))
     for process in queries.without_practitioner(user, recipients):
         items.append(Attention(
             title=f"{process.reference} ({process.healthcare_task.name} for {process.recipient}) has no accountable "

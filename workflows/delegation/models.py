@@ -91,23 +91,59 @@ class DelegationRiskAssessment(AppendOnly):
 
 
 class DelegationAgreement(AppendOnly):
-    """One party's part in the three-way agreement: the person or their representative
-    consents, the PA accepts. The clinician's part is the risk assessment and sign-off."""
+    """One party's answer, with who and when. Before training: the person or their representative
+    consents, the PA accepts. The delegation agreement itself (AgreementTerms) is then agreed in
+    turn by the accountable practitioner (at sign-off), the employer (the budget holder, recording
+    whose choice it is) and the PA, who acknowledges its controls and emergency plan."""
 
     class Party(models.TextChoices):
         PERSON = "person", "The person or their representative"
         PA = "pa", "The PA"
+        PRACTITIONER = "practitioner", "The accountable practitioner"
+        EMPLOYER = "employer", "The employer (budget holder)"
+        PA_SIGNED = "pa_signed", "The PA, acknowledging the agreement"
+
+    class Choice(models.TextChoices):
+        PERSON = "person", "The person's own choice"
+        REPRESENTATIVE = "representative", "Their representative's choice on their behalf"
 
     process = models.ForeignKey(DelegationProcess, on_delete=models.CASCADE, related_name="agreements")
-    party = models.CharField(max_length=10, choices=Party.choices)
+    party = models.CharField(max_length=12, choices=Party.choices)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     agreed = models.BooleanField()
     notes = models.CharField(max_length=300, blank=True)
+    # the employer's part only: whose choice the delegation is, and the representative's name
+    choice_of = models.CharField(max_length=14, choices=Choice.choices, blank=True)
+    representative = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["at"]
         constraints = [models.UniqueConstraint(fields=["process", "party"], name="one_answer_per_party")]
+
+
+class AgreementTerms(AppendOnly):
+    """What the delegation agreement rests on, written by the accountable practitioner at sign-off:
+    the site's local protocol (settings.DELEGATION_PROTOCOL, copied so a later change of setting
+    does not rewrite a signed agreement), the person's care plan and emergency plan (reference and
+    version) and what the PA does in an emergency. The rest of the agreement is read from the
+    records: the risk assessment's controls, the competency's review date, each party's answer."""
+
+    process = models.OneToOneField(DelegationProcess, on_delete=models.CASCADE, related_name="terms")
+    protocol_name = models.CharField(max_length=200)
+    protocol_version = models.CharField(max_length=40)
+    care_plan_ref = models.CharField("care plan reference", max_length=80)
+    care_plan_version = models.CharField("care plan version", max_length=40)
+    emergency_plan_ref = models.CharField("emergency plan reference", max_length=80)
+    emergency_plan_version = models.CharField("emergency plan version", max_length=40)
+    emergency_plan = models.TextField("in an emergency", max_length=REASON_LENGTH,
+                                      validators=[MaxLengthValidator(REASON_LENGTH)],
+                                      help_text="What the PA does in an emergency with this task")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "delegation agreement terms"
+        verbose_name_plural = "delegation agreement terms"
 
 
 class AccountabilityHandover(AppendOnly):

@@ -169,3 +169,26 @@ def open_concerns(user, recipients):
         .filter(recipient__in=[r.pk for r in recipients])
         .select_related("recipient", "raised_by").order_by("raised_at")[:20]
     )
+
+
+def budget_holders(recipient):
+    from care.models import Membership, Role
+
+    return [m.user for m in Membership.objects.active().filter(recipient=recipient, role=Role.BUDGET_HOLDER)
+            .select_related("user").order_by("user__first_name", "user__pk")]
+
+
+def agreements_waiting(user, recipients):
+    """Delegations in force whose agreement waits for this user: the employer's agreement (for the
+    people they consent for) once the practitioner agreed, the PA's acknowledgement once the
+    employer did."""
+    from .models import DelegationAgreement
+
+    party = DelegationAgreement.Party
+    ids = [r.pk for r in recipients]
+    in_force = DelegationProcess.objects.filter(recipient__in=ids, status="NEW", outcome=DelegationOutcome.SIGNED_OFF)
+    as_employer = in_force.filter(
+        recipient__in=recipients_for(user, "consent_delegation"), agreements__party=party.PRACTITIONER,
+    ).exclude(agreements__party=party.EMPLOYER)
+    as_pa = in_force.filter(pa=user, agreements__party=party.EMPLOYER).exclude(agreements__party=party.PA_SIGNED)
+    return (as_employer | as_pa).distinct().select_related("recipient", "healthcare_task", "pa").order_by("pk")[:20]

@@ -8,6 +8,7 @@ do not. Nothing here imports the flow: the flow imports these.
 """
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from competencies.models import Competency, Outcome, Status
 from . import permissions, texts
 from .models import (
     AccountabilityHandover,
+    AgreementTerms,
     ConditionChange,
     Supervision,
     DelegationAgreement,
@@ -240,19 +242,104 @@ def _accountable(process, actor, doing):
                               f"decide this; they can hand accountability to you first.")
 
 
+PLAN_FIELDS = ("care_plan_ref", "care_plan_version", "emergency_plan_ref", "emergency_plan_version", "emergency_plan")
+
+
+def plans_on_record(recipient):
+    """The care plan and emergency plan named at this person's last sign-off: the next sign-off
+    starts from them (the plans are the person's, not the task's)."""
+    last = AgreementTerms.objects.filter(process__recipient=recipient).order_by("-recorded_at", "-pk").first()
+    return {name: getattr(last, name) for name in PLAN_FIELDS} if last else {}
+
+
+def _terms(process, plans):
+    plans = {name: str((plans or {}).get(name) or "").strip() for name in PLAN_FIELDS}
+    missing = [AgreementTerms._meta.get_field(name).verbose_name for name, value in plans.items() if not value]
+    if missing:
+        raise ValidationError(f"The agreement needs the {', '.join(missing)}: the PA works to them.")
+    terms = AgreementTerms(process=process, protocol_name=settings.DELEGATION_PROTOCOL["name"],
+                           protocol_version=settings.DELEGATION_PROTOCOL["version"], **plans)
+    terms.full_clean(exclude=["process"])
+    terms.save()
+    return terms
+
+
 @transaction.atomic
-def sign_off(*, activation, actor, notes="", review_interval_days=None, at=None):
+def sign_off(*, activation, actor, notes="", review_interval_days=None, at=None, plans=None):
     """The practitioner sets the interval to the review, up to the catalogue's maximum (less
-    for a PA's first sign-off for this person: competencies.max_review_days). `at` backdates
-    the sign-off only for demo data; the step's page always signs off now."""
+    for a PA's first sign-off for this person: competencies.max_review_days), and agrees the
+    delegation agreement first of its three parties: the local protocol, the care plan and the
+    emergency plan it rests on (`plans`: PLAN_FIELDS; left out, the person's plans on record).
+    `at` backdates the sign-off only for demo data; the step's page always signs off now."""
     process = activation.process
     _accountable(process, actor, "signing off")
+    _terms(process, plans if plans is not None else plans_on_record(process.recipient))
     record = competencies.sign_off(competency=_record_of(activation), actor=actor, notes=notes, at=at,
                                    review_interval_days=review_interval_days)
+    DelegationAgreement.objects.create(process=process, party=DelegationAgreement.Party.PRACTITIONER,
+                                       given_by=actor, agreed=True, at=at or timezone.now())
     record_outcome(process, DelegationOutcome.SIGNED_OFF)
     texts.signed_off(process, record.valid_until)
+    texts.agreement_for_employer(process)
     activation.execute()
     return record
+
+
+def agreement_parties(process):
+    """{party: DelegationAgreement} of the agreement's three parties, so far."""
+    parties = (DelegationAgreement.Party.PRACTITIONER, DelegationAgreement.Party.EMPLOYER,
+               DelegationAgreement.Party.PA_SIGNED)
+    return {a.party: a for a in process.agreements.all() if a.party in parties}
+
+
+def _locked_for_agreement(process):
+    process = DelegationProcess.objects.select_for_update().select_related("recipient", "pa").get(pk=process.pk)
+    if process.outcome != DelegationOutcome.SIGNED_OFF or process.status != PROCESS.NEW:
+        raise ValidationError("This delegation is not signed off and in force: there is nothing to agree.")
+    return process, agreement_parties(process)
+
+
+@transaction.atomic
+def agree_as_employer(*, process, actor, choice_of, representative=""):
+    """The employer (the budget holder) agrees, second, recording whose choice the delegation
+    is: the person's own, or their representative's (named)."""
+    process, parties = _locked_for_agreement(process)
+    if not can(actor, "consent_delegation", process.recipient):
+        raise PermissionDenied("Only the budget holder agrees as the PA's employer.")
+    if DelegationAgreement.Party.PRACTITIONER not in parties:
+        raise ValidationError("The practitioner has not agreed this delegation yet.")
+    if DelegationAgreement.Party.EMPLOYER in parties:
+        done = parties[DelegationAgreement.Party.EMPLOYER]
+        raise ValidationError(f"{person_name(done.given_by)} already agreed as the employer on "
+                              f"{timezone.localtime(done.at):%d %b %Y}.")
+    if choice_of not in DelegationAgreement.Choice.values:
+        raise ValidationError("Say whose choice this delegation is: the person's own or their representative's.")
+    representative = representative.strip()
+    if choice_of == DelegationAgreement.Choice.REPRESENTATIVE and not representative:
+        raise ValidationError("Name the representative who made the choice for the person.")
+    agreement = DelegationAgreement.objects.create(
+        process=process, party=DelegationAgreement.Party.EMPLOYER, given_by=actor, agreed=True, choice_of=choice_of,
+        representative=representative if choice_of == DelegationAgreement.Choice.REPRESENTATIVE else "",
+    )
+    _audit(process, actor, "agreement", f"the employer ({person_name(actor)}) agreed the delegation agreement")
+    texts.agreement_for_pa(process)
+    return agreement
+
+
+@transaction.atomic
+def acknowledge_as_pa(*, process, actor):
+    """The named PA, last, acknowledges the signed agreement: its controls and emergency plan."""
+    process, parties = _locked_for_agreement(process)
+    if actor.pk != process.pa_id:
+        raise PermissionDenied("Only the PA this delegation names acknowledges its agreement.")
+    if DelegationAgreement.Party.EMPLOYER not in parties:
+        raise ValidationError("The employer has not agreed this delegation yet: you acknowledge it after them.")
+    if DelegationAgreement.Party.PA_SIGNED in parties:
+        raise ValidationError("You have already acknowledged this agreement.")
+    agreement = DelegationAgreement.objects.create(process=process, party=DelegationAgreement.Party.PA_SIGNED,
+                                                   given_by=actor, agreed=True)
+    _audit(process, actor, "agreement", f"the PA ({person_name(actor)}) acknowledged the delegation agreement")
+    return agreement
 
 
 def tell_review_open(activation):

@@ -216,12 +216,18 @@ class SignOffView(StepView):
                 f"(the catalogue allows {self.process.healthcare_task.review_interval_days}; a PA new to this "
                 "person is reviewed sooner).")
 
+    def get_initial(self):
+        # the plans are the person's: the last sign-off for them named the current ones
+        return services.plans_on_record(self.process.recipient)
+
     def perform(self, form):
         return services.sign_off(activation=self.activation, actor=self.request.user, notes=form.cleaned_data["notes"],
-                                 review_interval_days=form.cleaned_data["review_interval_days"])
+                                 review_interval_days=form.cleaned_data["review_interval_days"],
+                                 plans={name: form.cleaned_data[name] for name in services.PLAN_FIELDS})
 
     def result(self, record):
-        return f"signed off until {timezone.localtime(record.valid_until):%d %b %Y}; the PA has been told"
+        return (f"signed off until {timezone.localtime(record.valid_until):%d %b %Y}; the employer is asked to "
+                "agree, then the PA to acknowledge")
 
 
 class ReviewView(StepView):

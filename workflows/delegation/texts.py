@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import notifications
+from care.models import Membership, Role
 
 
 def page_link(process):
@@ -30,6 +31,18 @@ def signed_off(process, until):
     return _send(process, process.pa, "signed-off",
                  f"delegation {process.reference} is signed off until {timezone.localtime(until):%d %b %Y}. Details:",
                  once_per=f"{until:%Y%m%d%H%M}")
+
+
+def agreement_for_employer(process):
+    for membership in Membership.objects.active().filter(recipient=process.recipient, role=Role.BUDGET_HOLDER) \
+            .select_related("user"):
+        _send(process, membership.user, "agreement-employer",
+              f"delegation {process.reference} is signed off: please read and agree it as the employer.")
+
+
+def agreement_for_pa(process):
+    return _send(process, process.pa, "agreement-pa",
+                 f"the agreement for delegation {process.reference} is ready: please read and acknowledge it.")
 
 
 def review_open(process, due):

@@ -17,6 +17,10 @@ class DelegationViewset(GuardedFlowViewset):
     process_detail_path = path("<int:process_pk>/", views.process_detail, name="process_detail")
     hand_over_path = path("<int:process_pk>/hand-over/", views.hand_over, name="hand_over")
     supervise_path = path("<int:process_pk>/supervision/", views.supervise, name="supervise")
+    agreement_path = path("<int:process_pk>/agreement/", views.agreement, name="agreement")
+    agree_employer_path = path("<int:process_pk>/agreement/employer/", views.agree_as_employer, name="agree_employer")
+    acknowledge_path = path("<int:process_pk>/agreement/acknowledge/", views.acknowledge, name="acknowledge")
+    decline_path = path("<int:process_pk>/decline/", views.decline, name="decline")
 
 
 delegation_viewset = DelegationViewset(DelegationFlow)

@@ -15,8 +15,8 @@ from care.audit import record_staff_view
 from care.kernel.names import person_name
 from care.permissions import can, get_recipient_or_404, may_read_pa_record
 
-from . import forms, permissions, queries, services
-from .models import DelegationProcess
+from . import driving, forms, permissions, queries, services
+from .models import DelegationAgreement, DelegationProcess
 
 
 def step_action(user, task):
@@ -53,7 +53,7 @@ def process_detail(request, process_pk):
         "open_steps": open_steps,
         "waiting": [t for t in tasks if t.status == STATUS.SCHEDULED],
         "risk_assessments": process.risk_assessments.select_related("assessor"),
-        "agreements": process.agreements.select_related("given_by"),
+        "agreements": process.agreements.select_related("given_by").filter(party__in=["person", "pa"]),
         # the whole circle sees the competency's status; its detailed record opens for fewer people
         "may_open_record": may_read_pa_record(request.user, process.recipient, process.pa),
         "handovers": process.handovers.select_related("from_practitioner", "to_practitioner", "by"),
@@ -62,7 +62,25 @@ def process_detail(request, process_pk):
         if can(request.user, "act_clinically", process.recipient) and process.competency_id
         and process.competency.status in ("signed_off", "suspended") else None,
         "handover_form": _handover_form(request.user, process),
+        "agreement_state": _agreement_state(process),
+        "decline_form": forms.DeclineForm() if request.user.pk == process.pa_id and process.status == "NEW"
+        and not process.outcome else None,
     })
+
+
+def _agreement_state(process):
+    """Where the three-party agreement stands, for the process page."""
+    if process.outcome != "signed_off" and not hasattr(process, "terms"):
+        return None
+    parties = services.agreement_parties(process)
+    party = DelegationAgreement.Party
+    if party.PA_SIGNED in parties:
+        return "Agreed by the practitioner, the employer and the PA."
+    if party.EMPLOYER in parties:
+        return "Waiting for the PA to acknowledge it."
+    if party.PRACTITIONER in parties:
+        return "Waiting for the employer (the budget holder) to agree it."
+    return None
 
 
 def _handover_form(user, process, data=None):
@@ -159,3 +177,111 @@ def condition_change(request, recipient_pk):
     else:
         messages.error(request, "Say what changed.")
     return redirect("workflows:list", recipient.pk)
+
+
+def _process_for(user, process_pk):
+    process = get_object_or_404(
+        DelegationProcess.objects.select_related("recipient", "pa", "healthcare_task", "competency", "practitioner",
+                                                 "practitioner__clinician_profile"),
+        pk=process_pk,
+    )
+    if not permissions.may_view(user, process):
+        raise Http404("No such delegation.")
+    return process
+
+
+def _agreement_context(user, process, employer_form=None, acknowledge_form=None):
+    parties = services.agreement_parties(process)
+    party = DelegationAgreement.Party
+    employer_due = party.PRACTITIONER in parties and party.EMPLOYER not in parties
+    pa_due = party.EMPLOYER in parties and party.PA_SIGNED not in parties
+    in_force = process.status == "NEW" and process.outcome == "signed_off"
+    return {
+        "process": process,
+        "terms": getattr(process, "terms", None),
+        "risk": process.risk_assessments.select_related("assessor").first(),
+        "practitioner_agreement": parties.get(party.PRACTITIONER),
+        "employer_agreement": parties.get(party.EMPLOYER),
+        "pa_agreement": parties.get(party.PA_SIGNED),
+        "employers": queries.budget_holders(process.recipient),
+        "employer_form": employer_form or (forms.EmployerAgreementForm()
+                                           if in_force and employer_due and can(user, "consent_delegation",
+                                                                                process.recipient) else None),
+        "acknowledge_form": acknowledge_form or (forms.AcknowledgeForm()
+                                                 if in_force and pa_due and user.pk == process.pa_id else None),
+    }
+
+
+@login_required
+@require_safe
+def agreement(request, process_pk):
+    """The delegation agreement, built from the records, printable: for the PA it names, the
+    person's clinicians, the budget holder and the coordinator (as the PA's detailed record)."""
+    process = _process_for(request.user, process_pk)
+    if not may_read_pa_record(request.user, process.recipient, process.pa):
+        raise PermissionDenied("The delegation agreement is for the PA it names, the clinicians, the budget holder "
+                               "and the coordinator.")
+    if not hasattr(process, "terms"):
+        raise Http404("This delegation has no agreement yet: it is written at sign-off.")
+    record_staff_view(request, process.recipient, f"Delegation agreement {process.reference}")
+    return render(request, "workflows/delegation/agreement_document.html",
+                  _agreement_context(request.user, process))
+
+
+def _agreement_step(request, process_pk, form_class, do):
+    process = _process_for(request.user, process_pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            do(process, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            return redirect("workflows:delegation:agreement", process.pk)
+    if not may_read_pa_record(request.user, process.recipient, process.pa):
+        raise PermissionDenied("Only the budget holder and the PA this delegation names agree to it.")
+    context = _agreement_context(request.user, process)
+    if form.errors:
+        key = "employer_form" if form_class is forms.EmployerAgreementForm else "acknowledge_form"
+        context[key] = form
+    return render(request, "workflows/delegation/agreement_document.html", context,
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def agree_as_employer(request, process_pk):
+    def do(process, data):
+        services.agree_as_employer(process=process, actor=request.user, choice_of=data["choice_of"],
+                                   representative=data["representative"])
+        messages.success(request, "Agreed as the employer. The PA is asked to acknowledge it.")
+    return _agreement_step(request, process_pk, forms.EmployerAgreementForm, do)
+
+
+@login_required
+@require_POST
+def acknowledge(request, process_pk):
+    def do(process, data):
+        services.acknowledge_as_pa(process=process, actor=request.user)
+        messages.success(request, "Acknowledged. The agreement is complete.")
+    return _agreement_step(request, process_pk, forms.AcknowledgeForm, do)
+
+
+@login_required
+@require_POST
+def decline(request, process_pk):
+    """The named PA declines before sign-off, with a reason."""
+    process = _process_for(request.user, process_pk)
+    if request.user.pk != process.pa_id:
+        raise PermissionDenied("Only the PA this delegation names can decline it.")
+    form = forms.DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why you decline: the clinician and the family read it.")
+    else:
+        try:
+            driving.pa_declines(process=process, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "You have declined this delegation. The clinician and the family can see why.")
+    return redirect("workflows:delegation:process_detail", process.pk)
