@@ -193,6 +193,28 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class SwapAskForm(forms.Form):
+    # Nobody is preselected, as for booking: a tap must never ask whoever sorts first.
+    to_pa = ChoiceOfRecord(queryset=None, label="Ask another PA to take it", empty_label="Choose a PA")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, recipient, pa, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_pa"].queryset = circle_pas(recipient).exclude(pk=pa.pk)
+        self.fields["to_pa"].label_from_instance = person_name
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Can't work it and nobody to ask? Say why",
+                             help_text="The budget holder sees this; it is never put in a text.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SwapDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Don't approve")])
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("yes", "Yes, I'll take it"), ("no", "No, I can't")])
 
@@ -278,6 +300,11 @@ class RotaSettingsForm(forms.Form):
     offer_follow_up_hours = forms.IntegerField(
         min_value=1, max_value=168, label="Tell me when nobody has taken an offered shift this many hours before it",
         help_text="We text the budget holders once, with a link to offer it again. 1 to 168 hours.",
+    )
+    approve_swaps_automatically = forms.BooleanField(
+        required=False, label="Approve swaps between our PAs automatically",
+        help_text="When a PA agrees to take over another's shift, it goes through at once if the rota's rules "
+                  "(competencies, clashes, leave) allow it. Off: you approve each swap.",
     )
 
 

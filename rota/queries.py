@@ -19,7 +19,7 @@ from notifications.phones import parse_mobile
 from notifications.services import is_opted_out
 
 from . import pay
-from .models import Offer, Shift
+from .models import Offer, Shift, Swap
 from .rules import rota_weeks
 
 PENNY = Decimal("0.01")
@@ -109,6 +109,26 @@ def offers_waiting_for(user, recipients, now=None):
         .filter(status=Shift.Status.OFFERED, recipient__in=recipients, pk__in=waiting.values("shift"))
         .for_cards()
     )
+
+
+def swaps_asked_of(user, recipients, now=None):
+    """Swaps other PAs have asked this PA to take that are still waiting for their answer."""
+    return (
+        Swap.objects.filter(to_pa=user, status=Swap.Status.ASKED, shift__recipient__in=recipients,
+                            shift__start__gt=now or timezone.now())
+        .select_related("shift__recipient").order_by("shift__start")
+    )
+
+
+def swaps_for(recipient, now=None):
+    """(waiting, recent): a family's swaps and drops still open, in shift order, and those settled in
+    the last 30 days, newest first (at most 30). Each with its shift and people, in one query each."""
+    now = now or timezone.now()
+    rows = Swap.objects.filter(shift__recipient=recipient).select_related("shift", "from_pa", "to_pa", "decided_by")
+    waiting = rows.filter(status__in=Swap.OPEN).order_by("shift__start", "pk")
+    recent = rows.exclude(status__in=Swap.OPEN).filter(created_at__gte=now - datetime.timedelta(days=30)) \
+        .order_by("-created_at", "-pk")[:30]
+    return waiting, recent
 
 
 def needs_cover_count(recipient, now=None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import swap_views, views
 
 app_name = "rota"
 urlpatterns = [
@@ -17,12 +17,18 @@ urlpatterns = [
     path("shifts/<int:shift_pk>/cancel/", views.cancel_shift, name="cancel"),
     path("shifts/<int:shift_pk>/needs-cover/", views.needs_cover, name="needs_cover"),
     path("shifts/<int:shift_pk>/answer/", views.answer_offer, name="answer"),
+    path("shifts/<int:shift_pk>/swap/", swap_views.swap_ask, name="swap_ask"),
+    path("shifts/<int:shift_pk>/drop/", swap_views.swap_drop, name="swap_drop"),
+    path("swaps/<int:swap_pk>/answer/", swap_views.swap_answer, name="swap_answer"),
+    path("swaps/<int:swap_pk>/withdraw/", swap_views.swap_withdraw, name="swap_withdraw"),
+    path("swaps/<int:swap_pk>/decide/", swap_views.swap_decide, name="swap_decide"),
     path("patterns/<int:pattern_pk>/", views.pattern_detail, name="pattern"),
     path("patterns/<int:pattern_pk>/end/", views.pattern_end, name="pattern_end"),
     path("<int:recipient_pk>/", views.week, name="week"),
     path("<int:recipient_pk>/patterns/new/", views.pattern_new, name="pattern_new"),
     path("<int:recipient_pk>/copy-week/", views.copy_week, name="copy_week"),
     path("<int:recipient_pk>/settings/", views.rota_settings, name="settings"),
+    path("<int:recipient_pk>/swaps/", swap_views.swaps, name="swaps"),
     path("<int:recipient_pk>/new/", views.new_shift, name="new"),
     path("<int:recipient_pk>/budget/", views.budget, name="budget"),
 ]

@@ -19,13 +19,14 @@ from employment.models import Absence
 
 from . import ical, live, payroll, services
 from .forms import (
-    AnswerForm, AssignForm, CancelForm, CopyWeekForm, EndPatternForm, NeedsCoverForm, PatternForm, ReminderForm,
-    RotaSettingsForm, ShiftForm, UnavailableForm, VersionForm, form_errors, missing_version,
+    AnswerForm, AssignForm, CancelForm, CopyWeekForm, DropForm, EndPatternForm, NeedsCoverForm, PatternForm,
+    ReminderForm, RotaSettingsForm, ShiftForm, SwapAskForm, SwapDecisionForm, UnavailableForm, VersionForm,
+    form_errors, missing_version,
 )
-from .models import CalendarFeed, Offer, OfferRecipient, ReminderChoice, RotaSettings, Shift, ShiftPattern
+from .models import CalendarFeed, Offer, OfferRecipient, ReminderChoice, RotaSettings, Shift, ShiftPattern, Swap
 from .queries import (
     budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
-    rota_week, shift_cost, text_problem, week_cost, week_in_view,
+    rota_week, shift_cost, swaps_asked_of, text_problem, week_cost, week_in_view,
 )
 
 
@@ -128,7 +129,28 @@ def shift_detail(request, shift_pk):
         )
     if offer and can(user, "work_shifts", recipient):
         context["may_answer"] = OfferRecipient.objects.filter(offer=offer, pa=user).exists()
+    context.update(swap_context(user, shift, can_manage))
     return render(request, "rota/shift_detail.html", context)
+
+
+def swap_context(user, shift, can_manage):
+    """What the shift page shows about swaps to this user: the booked PA's ask and drop forms (or
+    their open swap to withdraw), the named PA's answer, the manager's decision."""
+    swap = shift.swaps.filter(status__in=Swap.OPEN).select_related("from_pa", "to_pa").first()
+    version = {"version": shift.version}
+    context = {"swap": swap}
+    mine = (shift.pa_id == user.pk and shift.status == Shift.Status.CONFIRMED and not shift.needs_cover
+            and shift.start > timezone.now())
+    if mine and swap is None:
+        context["swap_form"] = SwapAskForm(recipient=shift.recipient, pa=user, initial=version, auto_id="id_swap_%s")
+        context["drop_form"] = DropForm(initial=version, auto_id="id_drop_%s")
+    if swap is not None:
+        context["may_withdraw_swap"] = swap.from_pa_id == user.pk
+        context["may_answer_swap"] = swap.status == Swap.Status.ASKED and swap.to_pa_id == user.pk
+        if can_manage and swap.status == Swap.Status.ACCEPTED:
+            context["decision_form"] = SwapDecisionForm(initial=version, auto_id="id_decide_%s")
+    return context
+
 
 
 @require_http_methods(["GET", "POST"])
@@ -290,6 +312,7 @@ def mine(request):
     return render(request, "rota/mine.html", {
         "shifts": my_shifts(request.user, recipients),
         "offers": offers_waiting_for(request.user, recipients),
+        "swaps": swaps_asked_of(request.user, recipients),
         "is_pa": recipients.exists(),
     })
 
@@ -445,7 +468,9 @@ def copy_week(request, recipient):
 def rota_settings(request, recipient):
     current = RotaSettings.for_recipient(recipient)
     form = RotaSettingsForm(request.POST or None, initial={"offer_follow_up_hours": current.offer_follow_up_hours,
-                                                           "label": current.label})
+                                                           "label": current.label,
+                                                           "approve_swaps_automatically":
+                                                               current.approve_swaps_automatically})
     if request.method == "POST" and form.is_valid():
         try:
             services.update_rota_settings(recipient=recipient, actor=request.user, **form.cleaned_data)

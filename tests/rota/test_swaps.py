@@ -4,7 +4,9 @@ the open pool with a reason. The rota's rules are checked again at approval."""
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from care.models import AuditEvent
@@ -286,3 +288,165 @@ def test_dropping_withdraws_an_open_swap(booked, pa, pa2, django_capture_on_comm
     services.drop_shift(shift=booked, pa=pa, reason="ill")
     assert Swap.objects.get(pk=swap.pk).status == Swap.Status.WITHDRAWN
     assert "withdrawn" in bodies(pa2)[-1]
+
+
+# --- The pages ---------------------------------------------------------------------------------
+
+
+def swap_url(name, pk):
+    return reverse(f"rota:{name}", args=[pk])
+
+
+def page_messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_whole_swap_on_the_pages(client, booked, family, parent, pa, pa2):
+    client.force_login(pa)
+    page = client.get(swap_url("shift", booked.pk)).content.decode()
+    assert "Ask them" in page and "Drop this shift" in page
+    response = client.post(swap_url("swap_ask", booked.pk), {"to_pa": pa2.pk, "version": booked.version})
+    assert response.status_code == 302
+    swap = Swap.objects.get()
+
+    client.force_login(pa2)
+    assert f"Code {swap.code}" in client.get(reverse("rota:mine")).content.decode()
+    assert "take it over" in client.get(swap_url("shift", booked.pk)).content.decode()
+    response = client.post(swap_url("swap_answer", swap.pk), {"answer": "yes"})
+    assert response.status_code == 302 and "approval" in page_messages(response)[0]
+
+    client.force_login(parent)
+    listing = client.get(swap_url("swaps", family.pk)).content.decode()
+    assert "Waiting for approval" in listing and "Approve" in listing
+    response = client.post(swap_url("swap_decide", swap.pk), {"decision": "approve", "version": booked.version})
+    assert response.status_code == 302 and "Swap approved" in page_messages(response)[0]
+    assert Shift.objects.get(pk=booked.pk).pa == pa2
+    assert "Approved" in client.get(swap_url("swaps", family.pk)).content.decode()
+
+
+def test_a_swap_refused_at_approval_says_why_on_the_page(client, family, parent, pa, pa2, suction, monday,
+                                                       django_capture_on_commit_callbacks):
+    for user in (pa, pa2):
+        signed_off(user, family, suction, at(monday, 0) - datetime.timedelta(days=1), at(monday, 23))
+    shift = services.create_shift(recipient=family, start=at(monday, 9), end=at(monday, 15), kind="day",
+                                  actor=parent, pa=pa, tasks=[suction], tell_pa=False)
+    swap = ask(shift, pa, pa2, django_capture_on_commit_callbacks)
+    services.answer_swap(swap=swap, pa=pa2, accept=True)
+    Competency.objects.filter(pa=pa2).update(status="revoked")
+    client.force_login(parent)
+    response = client.post(swap_url("swap_decide", swap.pk), {"decision": "approve", "version": shift.version})
+    [said] = page_messages(response)
+    assert "could not be approved" in said and "Tracheostomy suction" in said
+    assert Shift.objects.get(pk=shift.pk).pa == pa
+
+
+def test_dropping_on_the_page_shows_the_reason_to_the_budget_holder(client, booked, family, parent, pa):
+    client.force_login(pa)
+    response = client.post(swap_url("swap_drop", booked.pk), {"reason": "Car off the road", "version": booked.version})
+    assert response.status_code == 302
+    client.force_login(parent)
+    page = client.get(swap_url("shift", booked.pk)).content.decode()
+    assert "Needs cover" in page and "Car off the road" in page and "Offer by text" in page
+    assert "Car off the road" in client.get(swap_url("swaps", family.pk)).content.decode()
+
+
+@pytest.mark.parametrize("name", ["swap_ask", "swap_drop"])
+def test_only_the_booked_pa_may_swap_or_drop_a_shift(client, booked, parent, pa, pa2, other_pa, name):
+    data = {"to_pa": pa2.pk, "reason": "ill", "version": booked.version}
+    client.force_login(other_pa)
+    assert client.post(swap_url(name, booked.pk), data).status_code == 404  # another family's shift
+    client.force_login(pa2)
+    assert client.post(swap_url(name, booked.pk), data).status_code == 403  # not their shift
+    client.force_login(parent)
+    assert client.post(swap_url(name, booked.pk), data).status_code == 403  # not a PA
+    assert not Swap.objects.exists()
+    client.force_login(pa)  # the same request from the booked PA goes through
+    assert client.post(swap_url(name, booked.pk), data).status_code == 302
+    assert Swap.objects.count() == 1
+
+
+def test_only_the_named_pa_answers_and_only_a_rota_manager_decides(client, booked, family, parent, carer, pa, pa2,
+                                                                  other_pa, other_parent,
+                                                                  django_capture_on_commit_callbacks):
+    swap = ask(booked, pa, pa2, django_capture_on_commit_callbacks)
+    for user, status in [(other_pa, 404), (pa, 403)]:
+        client.force_login(user)
+        assert client.post(swap_url("swap_answer", swap.pk), {"answer": "yes"}).status_code == status
+    client.force_login(pa2)
+    assert client.post(swap_url("swap_withdraw", swap.pk)).status_code == 403
+    assert client.post(swap_url("swap_answer", swap.pk), {"answer": "yes"}).status_code == 302
+    decision = {"decision": "approve", "version": booked.version}
+    for user, status in [(other_parent, 404), (pa2, 403), (pa, 403)]:
+        client.force_login(user)
+        assert client.post(swap_url("swap_decide", swap.pk), decision).status_code == status
+        assert client.get(swap_url("swaps", family.pk)).status_code == status
+    assert Shift.objects.get(pk=booked.pk).pa == pa
+    client.force_login(carer)  # whoever may manage the rota decides, not only the budget holder
+    assert client.post(swap_url("swap_decide", swap.pk), decision).status_code == 302
+    assert Shift.objects.get(pk=booked.pk).pa == pa2
+
+
+@pytest.mark.parametrize("name", ["swap_ask", "swap_drop", "swap_answer", "swap_withdraw", "swap_decide"])
+def test_swap_actions_refuse_get(client, booked, pa, pa2, name, django_capture_on_commit_callbacks):
+    swap = ask(booked, pa, pa2, django_capture_on_commit_callbacks)
+    client.force_login(pa)
+    pk = booked.pk if name in ("swap_ask", "swap_drop") else swap.pk
+    assert client.get(swap_url(name, pk)).status_code == 405
+
+
+def test_bad_input_gives_a_clear_message_and_changes_nothing(client, booked, pa, pa2, other_pa):
+    client.force_login(pa)
+    cases = [
+        ("swap_ask", {"to_pa": other_pa.pk, "version": booked.version}, "valid choice"),
+        ("swap_ask", {"to_pa": "", "version": booked.version}, "required"),
+        ("swap_ask", {"to_pa": pa.pk, "version": booked.version}, "valid choice"),
+        ("swap_ask", {"to_pa": pa2.pk, "version": booked.version + 5}, "Changed by someone else"),
+        ("swap_ask", {"to_pa": pa2.pk}, "Changed by someone else"),
+        ("swap_drop", {"reason": "", "version": booked.version}, "required"),
+        ("swap_drop", {"reason": "x" * 201, "version": booked.version}, "at most 200"),
+    ]
+    for name, data, expected in cases:
+        response = client.post(swap_url(name, booked.pk), data)
+        assert response.status_code == 302, name
+        assert any(expected in m for m in page_messages(response)), (name, data, page_messages(response))
+    shift = Shift.objects.get(pk=booked.pk)
+    assert shift.version == booked.version and shift.pa == pa and not shift.needs_cover
+    assert not Swap.objects.exists()
+
+
+def test_a_stale_decision_shows_the_current_shift(client, booked, parent, pa, pa2,
+                                                 django_capture_on_commit_callbacks):
+    swap = ask(booked, pa, pa2, django_capture_on_commit_callbacks)
+    services.answer_swap(swap=swap, pa=pa2, accept=True)
+    client.force_login(parent)
+    response = client.post(swap_url("swap_decide", swap.pk), {"decision": "approve", "version": booked.version - 1})
+    assert response.status_code == 409
+    assert Swap.objects.get(pk=swap.pk).status == Swap.Status.ACCEPTED
+
+
+def test_the_settings_page_turns_automatic_approval_on(client, family, parent):
+    client.force_login(parent)
+    assert "Approve swaps between our PAs automatically" in client.get(swap_url("settings", family.pk)).content.decode()
+    client.post(swap_url("settings", family.pk), {"offer_follow_up_hours": 12, "label": "",
+                                                  "approve_swaps_automatically": "on"})
+    assert RotaSettings.for_recipient(family).approve_swaps_automatically is True
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_swaps_page_queries_do_not_grow(client, family, parent, pa, pa2, monday, count,
+                                        django_assert_max_num_queries):
+    for n in range(count):
+        day = monday + datetime.timedelta(days=n)
+        shift = services.create_shift(recipient=family, start=at(day, 9), end=at(day, 15), kind="day",
+                                      actor=parent, pa=pa, tell_pa=False)
+        swap = services.ask_swap(shift=shift, pa=pa, to_pa=pa2)
+        if n % 3 == 0:
+            services.answer_swap(swap=swap, pa=pa2, accept=True)
+        elif n % 3 == 1:
+            services.answer_swap(swap=swap, pa=pa2, accept=False)
+    client.force_login(parent)
+    # session + user, recipient, the view and manage_rota permissions (one query: `can` remembers
+    # them), waiting swaps with their shifts and PAs, recent swaps likewise.
+    with django_assert_max_num_queries(8):
+        body = client.get(swap_url("swaps", family.pk)).content.decode()
+    assert body.count('class="card"') == count
