@@ -8,7 +8,7 @@ from care.audit import StaffViewsAudited
 from care.kernel.admin import NoDeleteMixin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
-from .models import CalendarFeed, Offer, OfferRecipient, OfferResponse, RotaChange, Shift
+from .models import CalendarFeed, Offer, OfferRecipient, OfferResponse, RotaChange, Shift, Swap
 
 
 class ShiftAdminForm(forms.ModelForm):
@@ -96,6 +96,17 @@ class OfferAdmin(ReadOnlyAdmin):
     list_select_related = ["shift__recipient", "taken_by"]
     readonly_fields = ["shift", "code", "created_by", "created_at", "closed_at", "taken_by"]
     inlines = [OfferRecipientInline, OfferResponseInline]
+
+
+@admin.register(Swap)
+class SwapAdmin(ReadOnlyAdmin):
+    """Read-only: a swap moves on only through rota.services (the page or a text reply)."""
+
+    list_display = ["shift", "kind", "from_pa", "to_pa", "status", "created_at", "decided_at"]
+    list_select_related = ["shift__recipient", "from_pa", "to_pa"]
+    list_filter = ["kind", "status"]
+    readonly_fields = ["shift", "kind", "from_pa", "to_pa", "reason", "code", "status", "shift_version", "created_at",
+                       "answered_at", "decided_at", "decided_by", "detail"]
 
 
 @admin.register(RotaChange)

@@ -680,14 +680,26 @@ def decide_swap(*, swap, actor, approve, expected_version=None):
     return _decide_swap(swap, shift, actor=actor, approve=approve)
 
 
+# What each outcome tells (the PA who asked, the named PA, the budget holders) after "the swap of the shift <when>".
+SWAP_OUTCOME_TEXTS = {
+    Swap.Status.APPROVED: ("is approved: you are no longer booked for it", "is approved: you are booked for it",
+                           "is approved"),
+    Swap.Status.REFUSED: ("could not be approved; you are still booked for it",
+                          "could not be approved; you are not booked for it",
+                          "could not be approved; the shift stays with its PA"),
+    Swap.Status.REJECTED: ("was not approved; you are still booked for it",
+                           "was not approved; you are not booked for it",
+                           "was not approved; the shift stays with its PA"),
+    Swap.Status.LAPSED: ("did not go ahead: the shift changed meanwhile",) * 3,
+}
+
+
 def _decide_swap(swap, shift, *, actor, approve, tell_taker=True):
     """Inside the caller's transaction, both rows locked: approve (through _book and its rules) or
     refuse, then tell both PAs and the budget holders the outcome, once each."""
     moment = when(shift)
     if not _swap_is_current(swap, shift):
         _close_swap(swap, Swap.Status.LAPSED, actor=actor)
-        outcome, ours, theirs, holders = "lapsed", "did not go ahead: the shift changed meanwhile", \
-            "did not go ahead: the shift changed meanwhile", "did not go ahead: the shift changed meanwhile"
     elif approve:
         try:
             with transaction.atomic():
@@ -697,27 +709,23 @@ def _decide_swap(swap, shift, *, actor, approve, tell_taker=True):
             shift.refresh_from_db()
             # The reasons may name a task: they go on the page and the record, never into a text.
             _close_swap(swap, Swap.Status.REFUSED, actor=actor, detail="; ".join(refusal.messages))
-            outcome, ours, theirs, holders = "refused", "could not be approved; you are still booked for it", \
-                "could not be approved; you are not booked for it", "could not be approved; the shift stays with its PA"
-        else:
-            outcome, ours, theirs, holders = "approved", "is approved: you are no longer booked for it", \
-                "is approved: you are booked for it", "is approved"
     else:
         _close_swap(swap, Swap.Status.REJECTED, actor=actor)
-        outcome, ours, theirs, holders = "rejected", "was not approved; you are still booked for it", \
-            "was not approved; you are not booked for it", "was not approved; the shift stays with its PA"
+    outcome = swap.status
+    ours, theirs, holders = SWAP_OUTCOME_TEXTS[outcome]
     _text_about_swap(swap, swap.from_pa, f"the swap of the shift {moment} {ours}.", outcome)
     if tell_taker:
         _text_about_swap(swap, swap.to_pa, f"the swap of the shift {moment} {theirs}.", outcome)
     _text_holders_about_swap(swap, f"the swap of the shift {moment} {holders}.", outcome, actor=actor)
-    by = person_name(actor) if actor else "automatically (the family's setting)"
+    by = f"by {person_name(actor)}" if actor else "automatically (the family's setting)"
     why = f": {swap.detail}" if swap.detail else ""
     record_audit(actor=actor, recipient=shift.recipient, action=f"rota.swap_{outcome}",
-                 summary=f"Swap of {shift} from {person_name(swap.from_pa)} to {person_name(swap.to_pa)} "
+                 summary=f"Swap of {shift} from {person_name(swap.from_pa)} to {person_name(swap.to_pa)}: "
                          f"{swap.get_status_display().lower()} {by}{why}")
-    if outcome != "approved":
+    approved = outcome == Swap.Status.APPROVED
+    if not approved:
         live.record_change(shift)  # approved: _book's save already numbered and broadcast the change
-    shift.warnings = _warnings(shift) if outcome == "approved" else []
+    shift.warnings = _warnings(shift) if approved else []
     swap.shift = shift
     return swap
 

@@ -53,7 +53,8 @@ def swap_ask(request, shift_pk):
         return _form_refused(request, shift.pk, form)
     to_pa = form.cleaned_data["to_pa"]
     try:
-        swap = services.ask_swap(shift=shift, pa=request.user, to_pa=to_pa, expected_version=form.cleaned_data["version"])
+        swap = services.ask_swap(shift=shift, pa=request.user, to_pa=to_pa,
+                                 expected_version=form.cleaned_data["version"])
     except services.StaleShift:
         return _refused(request, shift.pk, ValidationError(services.STALE_MESSAGE))
     except ValidationError as refusal:
@@ -114,7 +115,8 @@ def swap_withdraw(request, swap_pk):
 
 DECIDED = {
     Swap.Status.APPROVED: (messages.SUCCESS, "Swap approved: {to} is booked and both PAs have been told."),
-    Swap.Status.REJECTED: (messages.SUCCESS, "Swap not approved: the shift stays with {from_}; both PAs have been told."),
+    Swap.Status.REJECTED: (messages.SUCCESS,
+                           "Swap not approved: the shift stays with {from_}; both PAs have been told."),
     Swap.Status.REFUSED: (messages.ERROR, "The swap could not be approved, so the shift stays with {from_}: {detail}"),
     Swap.Status.LAPSED: (messages.ERROR, "The shift changed since the swap was asked, so it did not go ahead."),
 }
