@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
 
+from . import rates
 from .models import BudgetKind, ContinuingCare, ManagementOption, Register, Role
 from .validators import (
     ADDRESS_MAX,
@@ -34,6 +35,28 @@ def apply_service_errors(form, error, rename=None):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class RateCheckMixin:
+    """A PA's hourly rate below the wage floor is not taken silently: the first time, the form is sent
+    back with the warning (the figure and the date it applies from) and a box to tick; sent again with
+    the box ticked, it goes through. Lawful reasons exist (an apprentice, an under-21 rate)."""
+
+    @staticmethod
+    def rate_checked_field():
+        """Hidden until the warning shows, so a lawful rate is one box fewer on a phone."""
+        return forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                  label="This rate is lawful (an apprentice or under-21 rate): send it anyway")
+
+    def check_rate(self, data):
+        warning = rates.rate_warning(data.get("hourly_rate"))
+        if warning and not data.get("rate_checked"):
+            self.fields["rate_checked"].widget = forms.CheckboxInput()
+            self.add_error("hourly_rate", f"{warning} If this rate is lawful (an apprentice or under-21 "
+                                          "rate), tick the box below and send again.")
+        # Only the form's question: the services take the rate, not the answer to it.
+        data.pop("rate_checked", None)
+        return data
 
 
 def _phone_input():
@@ -126,7 +149,7 @@ class FamilyForm(forms.Form):
         }
 
 
-class InviteForm(forms.Form):
+class InviteForm(RateCheckMixin, forms.Form):
     first_name = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     last_name = forms.CharField(max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(widget=forms.RadioSelect)
@@ -141,6 +164,7 @@ class InviteForm(forms.Form):
                                      required=False)
     sleep_in_rate = forms.DecimalField(label="Sleep-in rate (£)", max_digits=7, decimal_places=2, min_value=0,
                                        required=False)
+    rate_checked = RateCheckMixin.rate_checked_field()
 
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,10 +180,13 @@ class InviteForm(forms.Form):
                 validate_register_number(data["register"], data["registration_number"])
             except forms.ValidationError as error:
                 self.add_error(None, error)
+        if data.get("role") == Role.PA:
+            self.check_rate(data)
+        data.pop("rate_checked", None)
         return data
 
 
-class AddPAForm(forms.Form):
+class AddPAForm(RateCheckMixin, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150, required=False)
     mobile = MobileField()
@@ -170,6 +197,10 @@ class AddPAForm(forms.Form):
     )
     hourly_rate = forms.DecimalField(label="Hourly rate (£)", max_digits=7, decimal_places=2, min_value=0)
     sleep_in_rate = forms.DecimalField(label="Sleep-in rate (£)", max_digits=7, decimal_places=2, min_value=0)
+    rate_checked = RateCheckMixin.rate_checked_field()
+
+    def clean(self):
+        return self.check_rate(super().clean())
 
 
 class EndMembershipForm(forms.Form):

@@ -21,7 +21,7 @@ from care.services import record_audit
 from .models import Absence, Contract, PayPeriod, Terms
 from .permissions import is_employer, may_act_for
 from .signals import absence_approved
-from .wages import minimum_wage_on
+from .wages import below_minimum
 
 # Terms may be recorded from a year back (to put a past period right) to a year ahead.
 TERMS_BACK_DAYS = 366
@@ -50,15 +50,6 @@ def _lock_pa(pa):
 def _check_pa(recipient, pa):
     if not can(pa, "work_shifts", recipient):
         raise ValidationError(f"{person_name(pa)} is not a PA in {recipient}'s circle.")
-
-
-def below_minimum_warning(hourly_rate, day):
-    """The warning shown wherever a rate is entered (the invitation, the terms page)."""
-    floor = minimum_wage_on(day)
-    if hourly_rate is not None and hourly_rate < floor:
-        return (f"£{hourly_rate} an hour is below the National Living Wage (£{floor} from "
-                f"{day:%d %b %Y}) for workers aged 21 and over.")
-    return ""
 
 
 @transaction.atomic
@@ -97,7 +88,7 @@ def set_terms(*, recipient, pa, actor, effective_from, hourly_rate, sleep_in_all
     else:
         weekly_hours = None
     reason = (below_minimum_reason or "").strip()[:200]
-    warning = below_minimum_warning(hourly_rate, effective_from)
+    warning = below_minimum(hourly_rate, effective_from)
     if warning and not reason:
         raise ValidationError(warning + " Record why this rate is lawful (an apprentice or under-21 rate) to save it.")
     if not warning:

@@ -9,6 +9,7 @@ import functools
 from decimal import Decimal
 
 import holidays
+from django.utils import timezone
 
 # (effective from, hourly rate for workers aged 21 and over), oldest first.
 NATIONAL_LIVING_WAGE = (
@@ -25,13 +26,47 @@ IRREGULAR_ACCRUAL = Decimal("0.1207")
 IRREGULAR_ACCRUAL_FROM = datetime.date(2024, 4, 1)
 
 
-def minimum_wage_on(day):
-    """The National Living Wage in force on `day` (the earliest known rate before the table)."""
-    rate = NATIONAL_LIVING_WAGE[0][1]
+def minimum_wage_row(day):
+    """(in force since, hourly rate): the National Living Wage row in force on `day` (the earliest
+    known row before the table)."""
+    row = NATIONAL_LIVING_WAGE[0]
     for since, hourly in NATIONAL_LIVING_WAGE:
         if since <= day:
-            rate = hourly
-    return rate
+            row = (since, hourly)
+    return row
+
+
+def minimum_wage_on(day):
+    """The National Living Wage in force on `day`."""
+    return minimum_wage_row(day)[1]
+
+
+def _long_date(day):
+    return f"{day.day} {day:%B %Y}"
+
+
+def below_minimum(hourly_rate, day):
+    """The warning for an hourly rate paid on `day` below the National Living Wage then, or ""."""
+    since, floor = minimum_wage_row(day)
+    if hourly_rate is None or hourly_rate >= floor:
+        return ""
+    return (f"£{hourly_rate:.2f} an hour is below the National Living Wage: £{floor} an hour from "
+            f"{_long_date(since)} for workers aged 21 and over.")
+
+
+def rate_warning(hourly_rate, day=None):
+    """The warning (or None) for an hourly rate a PA is offered from `day` (today): below the
+    National Living Wage in force, or below a rise already in the table. Care's invitation pages
+    reach it through settings.CARE_RATE_WARNING, since care may not import employment."""
+    day = day or timezone.localdate()
+    warning = below_minimum(hourly_rate, day)
+    if warning or hourly_rate is None:
+        return warning or None
+    for since, rise in NATIONAL_LIVING_WAGE:
+        if since > day and hourly_rate < rise:
+            return (f"£{hourly_rate:.2f} an hour will be below the National Living Wage: it rises to £{rise} an "
+                    f"hour on {_long_date(since)} for workers aged 21 and over.")
+    return None
 
 
 @functools.lru_cache(maxsize=64)

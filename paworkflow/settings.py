@@ -189,6 +189,11 @@ ROTA_EMPLOYER_ONCOST_PERCENT = "20"
 # How far ahead a shift may be planned (two years); a date beyond it is a slip of the thumb.
 ROTA_SHIFTS_AHEAD_DAYS = 2 * 366
 
+# --- Pay rates ------------------------------------------------------------------
+# Care's invitation pages warn of an hourly rate below the National Living Wage through this callable
+# (rate -> message or None): the wage table lives in employment, which care may not import.
+CARE_RATE_WARNING = "employment.wages.rate_warning"
+
 # --- Redis: channel layer, Celery broker, cache ---------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_MAX_CONNECTIONS = int(os.environ.get("REDIS_MAX_CONNECTIONS", "2000"))

@@ -135,7 +135,7 @@ def test_inviting_a_number_already_in_the_circle_names_who_has_it(client, family
 def test_inviting_a_number_already_invited_points_to_resend(client, link, family, parent):
     client.force_login(parent)
     response = client.post(reverse("invite", args=[family.pk]), {"first_name": "Kit", "role": "pa",
-                                                                 "mobile": "+447700900555", "hourly_rate": "12",
+                                                                 "mobile": "+447700900555", "hourly_rate": "13",
                                                                  "sleep_in_rate": "80"})
     assert response.status_code == 200 and "Kit Carer was already invited" in response.content.decode()
     assert Invitation.objects.count() == 1

@@ -94,3 +94,19 @@ def test_terms_are_append_only(family, pa):
     saved.hourly_rate = Decimal("20")
     with pytest.raises(ValueError, match="append-only"):
         saved.save()
+
+
+def test_the_terms_page_refuses_a_rate_below_the_living_wage_with_its_figure_until_a_reason_is_given(
+        client, family, parent, pa):
+    day = max(TODAY, datetime.date(2026, 4, 1))
+    since, floor = wages.minimum_wage_row(day)
+    url = reverse("employment:terms", args=[family.pk])
+    form = {**values(hourly_rate="10.00"), "pa": pa.pk, "effective_from": day.isoformat(),
+            "leave_year_start": "2026-04-01", "night_uplift_percent": "0", "weekend_uplift_percent": "0",
+            "bank_holiday_uplift_percent": "0"}
+    client.force_login(parent)
+    body = client.post(url, form).content.decode()
+    assert f"below the National Living Wage: £{floor} an hour from {since.day} {since:%B %Y}" in body
+    assert "Record why this rate is lawful" in body and not Terms.objects.exists()
+    assert client.post(url, {**form, "below_minimum_reason": "Apprentice, first year"}).status_code == 302
+    assert Terms.objects.get().below_minimum_reason == "Apprentice, first year"

@@ -4,7 +4,7 @@
   "use strict";
   var form = document.getElementById("invite-form");
   if (!form) { return; }
-  var only = { clinician: ["register", "registration_number", "organisation"], pa: ["hourly_rate", "sleep_in_rate"] };
+  var only = { clinician: ["register", "registration_number", "organisation"], pa: ["hourly_rate", "sleep_in_rate", "rate_checked"] };
   function update() {
     var checked = form.querySelector("input[name=role]:checked");
     var role = checked ? checked.value : "";
