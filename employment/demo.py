@@ -13,10 +13,12 @@ from . import services
 from .models import Absence, Terms
 
 TERMS = {
-    # username: (hourly, sleep-in allowance, night %, weekend %, bank holiday %, contract, weekly hours)
-    "pa1": (Decimal("13.50"), Decimal("95.00"), Decimal("0"), Decimal("0"), Decimal("50"), "regular", Decimal("30")),
-    "pa2": (Decimal("13.50"), Decimal("95.00"), Decimal("0"), Decimal("10"), Decimal("50"), "regular", Decimal("24")),
-    "pa3": (Decimal("14.00"), Decimal("95.00"), Decimal("10"), Decimal("0"), Decimal("50"), "irregular", None),
+    # username: (hourly, sleep-in allowance, night %, weekend %, bank holiday %, contract, weekly hours, days a week)
+    "pa1": (Decimal("13.50"), Decimal("95.00"), Decimal("0"), Decimal("0"), Decimal("50"), "regular", Decimal("30"),
+            Decimal("5")),
+    "pa2": (Decimal("13.50"), Decimal("95.00"), Decimal("0"), Decimal("10"), Decimal("50"), "regular", Decimal("24"),
+            Decimal("3")),
+    "pa3": (Decimal("14.00"), Decimal("95.00"), Decimal("10"), Decimal("0"), Decimal("50"), "irregular", None, None),
 }
 
 
@@ -29,13 +31,14 @@ def seed(cast):
     parent = users["parent"]
     today = timezone.localdate()
     leave_year = datetime.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    for username, (hourly, sleep_in, night, weekend, holiday, contract, weekly) in TERMS.items():
+    for username, (hourly, sleep_in, night, weekend, holiday, contract, weekly, days) in TERMS.items():
         pa = users[username]
         if not Terms.objects.filter(recipient=one, pa=pa).exists():
             services.set_terms(recipient=one, pa=pa, actor=parent, effective_from=today - datetime.timedelta(days=60),
                                hourly_rate=hourly, sleep_in_allowance=sleep_in, night_uplift_percent=night,
                                weekend_uplift_percent=weekend, bank_holiday_uplift_percent=holiday,
-                               leave_year_start=leave_year, contract=contract, weekly_hours=weekly)
+                               leave_year_start=leave_year, contract=contract, weekly_hours=weekly,
+                               days_per_week=days)
     if not Absence.objects.filter(recipient=one).exists():
         approved = services.request_leave(recipient=one, pa=users["pa2"], actor=users["pa2"],
                                           first_day=today + datetime.timedelta(days=35),

@@ -28,6 +28,9 @@ class TermsForm(forms.Form):
     contract = forms.ChoiceField(choices=Contract.choices, label="Hours")
     weekly_hours = forms.DecimalField(label="Contracted hours a week", required=False, max_digits=5,
                                       decimal_places=2, min_value=0, help_text="Regular hours only.")
+    days_per_week = forms.DecimalField(label="Days worked a week", required=False, max_digits=2, decimal_places=1,
+                                       min_value=0, max_value=7,
+                                       help_text="Regular hours only: holiday is 5.6 weeks of these days, 28 at most.")
     below_minimum_reason = forms.CharField(
         label="Why a rate below the National Living Wage is lawful", required=False, max_length=200,
         help_text="Only for an apprentice or under-21 rate.",

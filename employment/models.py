@@ -60,6 +60,10 @@ class Terms(AppendOnly):
     contract = models.CharField(max_length=10, choices=Contract.choices, default=Contract.REGULAR)
     weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
                                        help_text="Contracted hours a week (regular hours)")
+    # The days those hours fall on: holiday is 5.6 weeks capped at 28 days, so a six-day week gets
+    # 28 days, not 33.6. Empty on versions set before it was asked (no cap applied to them).
+    days_per_week = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True,
+                                        help_text="Days worked a week (regular hours)")
     # Why a rate below the National Living Wage is lawful here (an apprentice, an under-21 rate).
     below_minimum_reason = models.CharField(max_length=200, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -79,6 +83,10 @@ class Terms(AppendOnly):
             ),
             models.CheckConstraint(
                 condition=~Q(contract="regular") | Q(weekly_hours__gt=0), name="regular_terms_have_hours"
+            ),
+            models.CheckConstraint(
+                condition=Q(days_per_week__isnull=True) | Q(days_per_week__gt=0, days_per_week__lte=7),
+                name="terms_days_per_week_in_a_week",
             ),
         ]
 

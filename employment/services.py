@@ -54,7 +54,7 @@ def _check_pa(recipient, pa):
 
 @transaction.atomic
 def set_terms(*, recipient, pa, actor, effective_from, hourly_rate, sleep_in_allowance, leave_year_start,
-              pay_period=PayPeriod.MONTHLY, contract=Contract.REGULAR, weekly_hours=None,
+              pay_period=PayPeriod.MONTHLY, contract=Contract.REGULAR, weekly_hours=None, days_per_week=None,
               night_uplift_percent=0, weekend_uplift_percent=0, bank_holiday_uplift_percent=0,
               below_minimum_reason=""):
     """A new version of the PA's terms from `effective_from`. A rate below the National Living Wage
@@ -85,8 +85,15 @@ def set_terms(*, recipient, pa, actor, effective_from, hourly_rate, sleep_in_all
         weekly_hours = _decimal(weekly_hours, "Weekly hours")
         if not Decimal("0") < weekly_hours <= Decimal("78"):
             raise ValidationError("Weekly hours must be more than 0 and at most 78.")
+        if days_per_week in (None, ""):
+            raise ValidationError("Give the days worked a week for a regular-hours PA: holiday is counted in them.")
+        days_per_week = _decimal(days_per_week, "Days a week", places="0.1")
+        if not Decimal("0") < days_per_week <= Decimal("7"):
+            raise ValidationError("Days a week must be more than 0 and at most 7.")
+        if weekly_hours > 24 * days_per_week:
+            raise ValidationError("More hours a week than there are in those days; check the hours and days.")
     else:
-        weekly_hours = None
+        weekly_hours = days_per_week = None
     reason = (below_minimum_reason or "").strip()[:200]
     warning = below_minimum(hourly_rate, effective_from)
     if warning and not reason:
@@ -97,7 +104,7 @@ def set_terms(*, recipient, pa, actor, effective_from, hourly_rate, sleep_in_all
         recipient=recipient, pa=pa, effective_from=effective_from, hourly_rate=hourly_rate,
         sleep_in_allowance=sleep_in_allowance, night_uplift_percent=uplifts[0], weekend_uplift_percent=uplifts[1],
         bank_holiday_uplift_percent=uplifts[2], pay_period=pay_period, leave_year_start=leave_year_start,
-        contract=contract, weekly_hours=weekly_hours, below_minimum_reason=reason, set_by=actor,
+        contract=contract, weekly_hours=weekly_hours, days_per_week=days_per_week, below_minimum_reason=reason, set_by=actor,
     )
     summary = f"{person_name(pa)}'s terms from {effective_from:%d %b %Y}: £{hourly_rate}/h, sleep-in £{sleep_in_allowance}"
     if reason:

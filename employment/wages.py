@@ -11,6 +11,8 @@ from decimal import Decimal
 import holidays
 from django.utils import timezone
 
+from .models import Contract
+
 # (effective from, hourly rate for workers aged 21 and over), oldest first.
 NATIONAL_LIVING_WAGE = (
     (datetime.date(2024, 4, 1), Decimal("11.44")),
@@ -101,7 +103,63 @@ def ssp_days(first_day, last_day):
     return [d for i, d in enumerate(days) if i >= SSP_WAITING_DAYS or d >= SSP_FROM_DAY_ONE]
 
 
-def yearly_entitlement_hours(weekly_hours):
-    """Regular hours: 5.6 weeks of the contracted week. (The 28-day cap only bites on a week of more
-    than five working days, which the terms do not record.)"""
-    return (STATUTORY_WEEKS * weekly_hours).quantize(Decimal("0.01"))
+def yearly_entitlement_days(days_per_week):
+    """Regular hours: 5.6 weeks of the working week, capped at 28 days (5 days a week -> 28, 3 -> 16.8,
+    6 -> 28)."""
+    return min(STATUTORY_WEEKS * Decimal(days_per_week), Decimal(STATUTORY_DAYS_CAP)).quantize(Decimal("0.01"))
+
+
+def _yearly_hours(weekly_hours, days_per_week):
+    hours = STATUTORY_WEEKS * weekly_hours
+    if days_per_week:  # the 28-day cap, in hours: 28 of this PA's days
+        hours = min(hours, STATUTORY_DAYS_CAP * weekly_hours / days_per_week)
+    return hours
+
+
+def yearly_entitlement_hours(weekly_hours, days_per_week=None):
+    """Regular hours: 5.6 weeks of the contracted week, capped at 28 of the PA's days when the terms
+    say how many days the week is (6 days of 8 h: 224 h, not 268.8)."""
+    return _yearly_hours(weekly_hours, days_per_week).quantize(Decimal("0.01"))
+
+
+def _anniversary(start, year):
+    try:
+        return start.replace(year=year)
+    except ValueError:  # a leave year starting 29 February
+        return start.replace(year=year, day=28)
+
+
+def leave_year(leave_year_start, day):
+    """(first, last): the leave year starting on `leave_year_start`'s day and month that contains `day`."""
+    first = _anniversary(leave_year_start, day.year)
+    if first > day:
+        first = _anniversary(leave_year_start, day.year - 1)
+    return first, _anniversary(leave_year_start, first.year + 1) - datetime.timedelta(days=1)
+
+
+def regular_entitlement(versions, first, last):
+    """(days, hours) of holiday earned over the dates first..last under regular-hours terms.
+
+    `versions` are one PA's terms in effective order. Each day under regular terms earns its leave
+    year's share (1 / the days in that year) of those terms' yearly entitlement, so a whole leave year
+    earns 5.6 weeks (28 days at most), a start half way through it half, and a change of days or hours
+    counts from its date. Days are None when a version in the dates does not record its days a week.
+    """
+    versions = list(versions)
+    days, hours, days_known = Decimal("0"), Decimal("0"), True
+    day, i, terms, year = first, 0, None, None
+    while day <= last:
+        while i < len(versions) and versions[i].effective_from <= day:
+            terms, i, year = versions[i], i + 1, None  # a new version may move the leave year
+        if terms is not None and terms.contract == Contract.REGULAR and terms.weekly_hours:
+            if year is None or not year[0] <= day <= year[1]:
+                year = leave_year(terms.leave_year_start, day)
+            length = (year[1] - year[0]).days + 1
+            hours += _yearly_hours(terms.weekly_hours, terms.days_per_week) / length
+            if terms.days_per_week:
+                days += min(STATUTORY_WEEKS * terms.days_per_week, Decimal(STATUTORY_DAYS_CAP)) / length
+            else:
+                days_known = False
+        day += datetime.timedelta(days=1)
+    places = Decimal("0.01")
+    return (days.quantize(places) if days_known else None), hours.quantize(places)

@@ -16,7 +16,8 @@ from care.kernel.clock import local_midnight
 from care.kernel.names import person_name
 from employment.models import Absence, Contract
 from employment.queries import terms_on
-from employment.wages import IRREGULAR_ACCRUAL, ssp_days, yearly_entitlement_hours
+from employment import wages
+from employment.wages import IRREGULAR_ACCRUAL, regular_entitlement, ssp_days
 
 from . import pay
 from .models import Shift, Timesheet
@@ -160,6 +161,16 @@ def collect(recipient, first, last, group=lambda day: None):
         line.hours = {kind: hours.quantize(HOURS) for kind, hours in line.hours.items()}
         if line.terms is not None and line.terms.contract == Contract.IRREGULAR:
             line.accrued_hours = (line.worked_hours * IRREGULAR_ACCRUAL).quantize(HOURS)
+    regular = {pa_id for (_group, pa_id), line in lines.items() if line.terms and line.terms.contract == Contract.REGULAR}
+    if regular:
+        # Regular hours earn their 5.6 weeks day by day over the leave year: this range's share.
+        spans = {}
+        for day in _days(first, last):
+            spans.setdefault(group(day), [day, day])[1] = day
+        for (key, pa_id), line in lines.items():
+            if pa_id in regular:
+                span_first, span_last = spans[key]
+                line.accrued_hours = regular_entitlement(terms.get(pa_id, ()), span_first, span_last)[1]
     return lines, waiting
 
 
@@ -177,19 +188,9 @@ def pay_summary(recipient, first, last):
 # --- Holiday balances ------------------------------------------------------------------
 
 
-def _anniversary(start, year):
-    try:
-        return start.replace(year=year)
-    except ValueError:  # a leave year starting 29 February
-        return start.replace(year=year, day=28)
-
-
 def leave_year(terms, day):
     """(first, last): the leave year of these terms that contains `day`."""
-    first = _anniversary(terms.leave_year_start, day.year)
-    if first > day:
-        first = _anniversary(terms.leave_year_start, day.year - 1)
-    return first, _anniversary(terms.leave_year_start, first.year + 1) - datetime.timedelta(days=1)
+    return wages.leave_year(terms.leave_year_start, day)
 
 
 @dataclass
@@ -198,12 +199,21 @@ class HolidayBalance:
     first: datetime.date
     last: datetime.date
     contract: str
-    earned: Decimal  # regular: the year's entitlement; irregular: accrued from hours worked so far
+    earned: Decimal  # regular: the year's entitlement (pro rata); irregular: accrued from hours worked so far
     taken: Decimal  # approved holiday in the leave year, taken or booked
+    earned_days: Decimal = None  # regular hours with their days a week recorded: the entitlement in days
+    days_per_week: Decimal = None
+    hours_per_day: Decimal = None
+    started: datetime.date = None  # employment began inside this leave year: the entitlement is pro rata
 
     @property
     def left(self):
         return self.earned - self.taken
+
+    @property
+    def left_days(self):
+        """The hours left in the PA's own days (their contracted week over their days a week)."""
+        return (self.left / self.hours_per_day).quantize(HOURS) if self.hours_per_day else None
 
     @property
     def name(self):
@@ -211,9 +221,12 @@ class HolidayBalance:
 
 
 def holiday_balances(recipient, day, pa=None):
-    """Each PA's holiday in the leave year containing `day` (by the terms in force then): entitlement
-    or 12.07% accrual, less approved holiday. One `collect` per distinct leave year (usually one)."""
-    versions = pay.terms_by_pa(recipient, day)
+    """Each PA's holiday in the leave year containing `day` (by the terms in force then), as a running
+    balance: regular hours, 5.6 weeks of their week (28 days at most), pro rata to the part of the
+    year under those terms; irregular hours, 12.07% of hours worked so far; less approved holiday in
+    the year. One `collect` per distinct leave year (usually one)."""
+    # Versions set for later in the leave year count towards its entitlement: look a year ahead.
+    versions = pay.terms_by_pa(recipient, day + datetime.timedelta(days=366))
     by_year = {}
     for pa_id, terms in versions.items():
         in_force = terms_on(terms, day)
@@ -225,12 +238,19 @@ def holiday_balances(recipient, day, pa=None):
         found = {pa_id: line for (_group, pa_id), line in lines.items()}
         for terms in in_force:
             line = found.get(terms.pa_id)
-            if terms.contract == Contract.REGULAR:
-                earned = yearly_entitlement_hours(terms.weekly_hours)
-            else:
-                earned = line.accrued_hours if line else ZERO
-            balances.append(HolidayBalance(pa=terms.pa, first=first, last=last, contract=terms.contract,
-                                           earned=earned, taken=line.holiday_hours if line else ZERO))
+            taken = line.holiday_hours if line else ZERO
+            if terms.contract != Contract.REGULAR:
+                balances.append(HolidayBalance(pa=terms.pa, first=first, last=last, contract=terms.contract,
+                                               earned=line.accrued_hours if line else ZERO, taken=taken))
+                continue
+            mine = versions[terms.pa_id]
+            earned_days, earned = regular_entitlement(mine, first, last)
+            started = mine[0].effective_from if mine[0].effective_from > first else None
+            balances.append(HolidayBalance(
+                pa=terms.pa, first=first, last=last, contract=terms.contract, earned=earned, taken=taken,
+                earned_days=earned_days, days_per_week=terms.days_per_week, started=started,
+                hours_per_day=terms.weekly_hours / terms.days_per_week if terms.days_per_week else None,
+            ))
     return sorted(balances, key=lambda b: (b.name.lower(), b.pa.pk))
 
 

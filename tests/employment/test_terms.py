@@ -20,7 +20,7 @@ TODAY = timezone.localdate()
 def values(**overrides):
     base = {"effective_from": TODAY, "hourly_rate": "13.50", "sleep_in_allowance": "85.00",
             "leave_year_start": datetime.date(2026, 4, 1), "contract": "regular", "weekly_hours": "30",
-            "pay_period": "monthly"}
+            "days_per_week": "5", "pay_period": "monthly"}
     base.update(overrides)
     return base
 
