@@ -147,16 +147,19 @@ def record_training(
 
 
 @transaction.atomic
-def record_assessment(*, competency, assessor, assessed_on, results, notes=""):
+def record_assessment(*, competency, assessor, assessed_on, results, notes="", reassessment=False):
     """`results` maps each of the task's criteria to True (met) or False. The outcome follows:
-    competent only when every criterion is met. The third failure ends the training."""
+    competent only when every criterion is met. The third failure ends the training.
+    A `reassessment` (a re-delegation after expiry) observes a PA who was competent until then:
+    its first attempt needs no new supervised practices; after a fail, training counts again."""
     competency = _lock(competency)
     _require_clinician(assessor, competency.recipient)
     task = competency.task
     if competency.status != Status.IN_TRAINING:
         raise ValidationError("Only a PA in training can be assessed.")
     done = supervised_practices_done(competency)
-    if done < task.supervised_practices_required:
+    first_reassessment = reassessment and failed_attempts(competency) == 0
+    if done < task.supervised_practices_required and not first_reassessment:
         raise ValidationError(
             f"{done} of {task.supervised_practices_required} supervised practices recorded: "
             "record more training before the assessment."

@@ -77,8 +77,11 @@ class DelegationFlow(CircleFlow, flow.Flow):
     )
     check_acceptance = flow.If(services.pa_accepted).Then(this.open_competency).Else(this.not_agreed)
     open_competency = (
-        flow.Function(services.open_competency).Annotation(title="Competency record opened").Next(this.train)
+        flow.Function(services.open_competency).Annotation(title="Competency record opened")
+        .Next(this.check_reassessment)
     )
+    # a re-delegation after expiry, its risk assessment confirmed as still standing: observe again
+    check_reassessment = flow.If(services.reassessing).Then(this.assess).Else(this.train)
 
     train = (
         DelegationView(steps.TrainingView.as_view())

@@ -71,6 +71,27 @@ class RiskAssessmentForm(forms.Form):
     reason = forms.CharField(required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                              label="Reason (required to decline; the person who asked sees it)")
 
+    def __init__(self, *args, reusable=None, **kwargs):
+        """`reusable`: on a re-delegation after expiry, the earlier assessment the clinician may
+        confirm still stands (its hazards and controls are then copied, whatever is typed here)."""
+        super().__init__(*args, **kwargs)
+        if reusable is not None:
+            self.fields["still_stands"] = forms.BooleanField(
+                required=False,
+                label=f"The assessment of {timezone.localtime(reusable.assessed_at):%d %b %Y} by "
+                      f"{person_name(reusable.assessor)} still stands: reuse it",
+                help_text="The PA then goes straight to an observed assessment, without new training.",
+            )
+            self.fields["hazards"].required = False
+            self.fields["hazards"].initial, self.fields["controls"].initial = reusable.hazards, reusable.controls
+            self.order_fields(["still_stands"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("still_stands") and "hazards" in data and not data["hazards"].strip():
+            self.add_error("hazards", "Say what the hazards are for this person.")
+        return data
+
 
 class AgreementForm(forms.Form):
     agreed = forms.TypedChoiceField(choices=YES_NO, widget=forms.RadioSelect, coerce=lambda v: v == "yes")

@@ -50,6 +50,10 @@ class DelegationProcess(Process):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name="accountable practitioner",
     )
+    # A re-delegation after the last one expired: its risk assessment may be confirmed as still
+    # standing, and then the PA is observed again without starting training over.
+    reassesses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   help_text="The expired delegation this one reassesses")
 
     class Meta:
         verbose_name = "delegation"
@@ -80,6 +84,8 @@ class DelegationRiskAssessment(AppendOnly):
                                 help_text="What keeps it safe: care plan, equipment, escalation")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     reason = models.CharField(max_length=300, blank=True, help_text="Shown to the person who asked")
+    # the earlier assessment the clinician confirmed still stands (its hazards and controls copied)
+    reuses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-assessed_at"]

@@ -67,6 +67,13 @@ def pa_accepted(activation):
     return _agreed(activation.process, DelegationAgreement.Party.PA)
 
 
+def reassessing(activation):
+    """A re-delegation whose clinician confirmed the earlier risk assessment still stands goes
+    straight to an observed assessment: the PA was competent until the expiry."""
+    latest = activation.process.risk_assessments.order_by("-assessed_at", "-pk").first()
+    return bool(activation.process.reassesses_id and latest and latest.reuses_id)
+
+
 def named_pa(activation):
     return activation.process.pa
 
@@ -152,6 +159,26 @@ def validate_request(*, actor, recipient, pa, healthcare_task):
         )
 
 
+def expired_delegation(*, recipient, pa, healthcare_task):
+    """The last delegation of this task to this PA for this person, when it ended because its
+    competency expired (unrenewed or lapsed), not because a clinician revoked it or the PA was
+    found not competent: a new request reassesses it rather than starting over."""
+    last = (DelegationProcess.objects.filter(recipient=recipient, pa=pa, healthcare_task=healthcare_task)
+            .exclude(status=PROCESS.NEW).select_related("competency").order_by("-created", "-pk").first())
+    if last is None or last.competency is None or last.competency.status != Status.EXPIRED:
+        return None
+    return last
+
+
+def reusable_assessment(process):
+    """The risk assessment a re-delegation may confirm still stands, or None."""
+    if not process.reassesses_id:
+        return None
+    return (DelegationRiskAssessment.objects.filter(process_id=process.reassesses_id,
+                                                    decision=DelegationRiskAssessment.Decision.PROCEED)
+            .select_related("assessor").order_by("-assessed_at", "-pk").first())
+
+
 @transaction.atomic
 def request_delegation(*, activation, actor, recipient, pa, healthcare_task, reason):
     """The start step: refuse a non-delegable task, a PA from outside the circle, or a duplicate."""
@@ -161,19 +188,34 @@ def request_delegation(*, activation, actor, recipient, pa, healthcare_task, rea
     process = activation.process
     process.recipient, process.pa, process.healthcare_task = recipient, pa, healthcare_task
     process.requested_by, process.reason = actor, reason
+    process.reassesses = expired_delegation(recipient=recipient, pa=pa, healthcare_task=healthcare_task)
     activation.execute()
     _audit(process, actor, "requested", f"{healthcare_task.name} to {person_name(pa)} requested by {person_name(actor)}")
     return process
 
 
 @transaction.atomic
-def assess_risk(*, activation, actor, decision, hazards, controls="", reason=""):
+def assess_risk(*, activation, actor, decision, hazards="", controls="", reason="", still_stands=False):
+    """The clinician's risk assessment. On a re-delegation, `still_stands` confirms the expired
+    delegation's assessment: its hazards and controls are copied and linked, and the PA goes
+    straight to an observed assessment."""
     process = activation.process
     declined = decision == DelegationRiskAssessment.Decision.DECLINE
     if declined and not reason.strip():
         raise ValidationError("Give the reason for declining: the person who asked will see it.")
+    reused = None
+    if still_stands:
+        reused = reusable_assessment(process)
+        if reused is None:
+            raise ValidationError("There is no earlier risk assessment to reuse: assess the risk.")
+        if declined:
+            raise ValidationError("An assessment that still stands says it is safe: untick it to decline.")
+        hazards, controls = reused.hazards, reused.controls
+    if not hazards.strip():
+        raise ValidationError("Say what the hazards are for this person.")
     DelegationRiskAssessment.objects.create(
-        process=process, assessor=actor, hazards=hazards, controls=controls, decision=decision, reason=reason
+        process=process, assessor=actor, hazards=hazards, controls=controls, decision=decision, reason=reason,
+        reuses=reused,
     )
     if declined:
         record_outcome(process, DelegationOutcome.DECLINED, reason)
@@ -181,7 +223,8 @@ def assess_risk(*, activation, actor, decision, hazards, controls="", reason="")
         # the clinician who assessed the risk is accountable for the decision, until a handover
         process.practitioner = actor
         process.save(update_fields=["practitioner"])
-    _audit(process, actor, "risk_assessed", DelegationRiskAssessment.Decision(decision).label)
+    _audit(process, actor, "risk_assessed", DelegationRiskAssessment.Decision(decision).label +
+           (f" (the assessment of {process.reassesses.reference} still stands)" if reused else ""))
     activation.execute()
 
 
@@ -213,7 +256,8 @@ def train(*, activation, actor, **record):
 def assess(*, activation, actor, assessed_on, results, notes=""):
     process = activation.process
     assessment = competencies.record_assessment(
-        competency=_record_of(activation), assessor=actor, assessed_on=assessed_on, results=results, notes=notes
+        competency=_record_of(activation), assessor=actor, assessed_on=assessed_on, results=results, notes=notes,
+        reassessment=reassessing(activation),
     )
     if assessment.competency.status == Status.REVOKED:
         record_outcome(process, DelegationOutcome.NOT_COMPETENT,

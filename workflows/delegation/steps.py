@@ -119,7 +119,21 @@ class RequestDelegationView(StepView):
 
 class RiskAssessmentView(StepView):
     form_class = forms.RiskAssessmentForm
-    intro = "Is it safe to delegate this task, for this person, to this PA? Declining ends the request."
+
+    @cached_property
+    def reusable(self):
+        return services.reusable_assessment(self.process)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "reusable": self.reusable}
+
+    @property
+    def intro(self):
+        intro = "Is it safe to delegate this task, for this person, to this PA? Declining ends the request."
+        if self.reusable is not None:
+            intro += (f" This PA's delegation {self.process.reassesses.reference} expired: if its risk assessment "
+                      "still stands, reuse it and observe the PA again.")
+        return intro
 
     def perform(self, form):
         services.assess_risk(activation=self.activation, actor=self.request.user, **form.cleaned_data)
