@@ -136,14 +136,23 @@ def _check_no_overlap(recipient, pa, first_day, last_day):
 
 
 def default_leave_hours(recipient, pa, first_day, last_day):
-    """The hours a holiday is paid for when nobody says: a regular-hours PA's day is a fifth of their
-    contracted week, counted on weekdays; an irregular-hours PA's is taken from what they give."""
+    """The hours a holiday is paid for when nobody says. A regular-hours PA with their days a week
+    recorded: in each calendar week, the weekdays asked for up to their days a week, each one of their
+    days (contracted week / days), so a whole week off is their week and one day is one of their days.
+    Without the days: a fifth of the week per weekday. Irregular hours: taken from what they give."""
     terms = Terms.objects.in_force(recipient, pa, first_day)
     if terms is None or terms.contract != Contract.REGULAR:
         return Decimal("0")
-    weekdays = sum(1 for i in range((last_day - first_day).days + 1)
-                   if (first_day + datetime.timedelta(days=i)).weekday() < 5)
-    return (terms.weekly_hours / 5 * weekdays).quantize(Decimal("0.01"))
+    weekdays = {}
+    for i in range((last_day - first_day).days + 1):
+        day = first_day + datetime.timedelta(days=i)
+        if day.weekday() < 5:
+            week = day.isocalendar()[:2]
+            weekdays[week] = weekdays.get(week, 0) + 1
+    if terms.days_per_week:
+        days = sum(min(Decimal(n), terms.days_per_week) for n in weekdays.values())
+        return (terms.weekly_hours / terms.days_per_week * days).quantize(Decimal("0.01"))
+    return (terms.weekly_hours / 5 * sum(weekdays.values())).quantize(Decimal("0.01"))
 
 
 def _leave_link(recipient):

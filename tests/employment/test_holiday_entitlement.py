@@ -111,3 +111,15 @@ def test_the_pay_export_shows_the_regular_hours_earned_in_the_period(client, fam
     assert (row["contract"], row["holiday_hours_taken"], row["holiday_hours_accrued"]) == ("regular", "6.00", "13.77")
     page = client.get(reverse("pay:period", args=[family.pk]), {"from": "2027-04-01", "to": "2027-04-30"})
     assert "13.77 h accrued" in page.content.decode()
+
+
+def test_leave_left_empty_is_paid_in_the_pas_own_days(family, pa):
+    terms(family, pa, weekly_hours=Decimal("18"), days_per_week=Decimal("3"), leave_year_start=APRIL)
+    monday = timezone.localdate() + datetime.timedelta(days=14 - timezone.localdate().weekday())
+    ask = dict(recipient=family, pa=pa, actor=pa)
+    # One day: one of their 6-hour days (not a fifth of 18 h).
+    one = services.request_leave(**ask, first_day=monday, last_day=monday)
+    # Monday to Sunday of the next week: their whole week, 3 days x 6 h = 18 h (not 5 x 6 h).
+    week = services.request_leave(**ask, first_day=monday + datetime.timedelta(days=7),
+                                  last_day=monday + datetime.timedelta(days=13))
+    assert (one.hours, week.hours) == (Decimal("6.00"), Decimal("18.00"))

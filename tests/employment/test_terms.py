@@ -110,3 +110,4 @@ def test_the_terms_page_refuses_a_rate_below_the_living_wage_with_its_figure_unt
     assert "Record why this rate is lawful" in body and not Terms.objects.exists()
     assert client.post(url, {**form, "below_minimum_reason": "Apprentice, first year"}).status_code == 302
     assert Terms.objects.get().below_minimum_reason == "Apprentice, first year"
+    assert "Regular hours (30 h a week over 5 days)" in client.get(url).content.decode()
