@@ -193,3 +193,29 @@ def test_the_pa_is_asked_on_their_home_page_to_record_a_shift(client, family, pa
     home = client.get(reverse("home")).content.decode()
     assert "Record the care given on your shift" in home
     assert reverse("workflows:shift_care", args=[shift.pk]) in home
+
+
+def test_a_missed_record_is_chased_once_by_text_and_shown_to_the_budget_holder_and_nurse(
+        client, family, parent, pa, glucose, nurse, django_capture_on_commit_callbacks):
+    from workflows.delegation.jobs import missed_care_records
+
+    ended_3h_ago = shift_for(family, pa, glucose, start=timezone.now() - 9 * HOUR)
+    recorded = shift_for(family, pa, glucose, start=timezone.now() - 10 * HOUR)
+    shift_for(family, pa, glucose, start=timezone.now() - 7 * HOUR)  # ended an hour ago: not yet chased
+    care_given.record_care_given(actor=pa, shift=recorded, healthcare_task=glucose, done_at=recorded.start + HOUR,
+                                 result="done", observations={"glucose": "5.5"}, client_key=uuid.uuid4())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert missed_care_records() == {"chased": 1}
+        missed_care_records()  # the job runs again: nothing twice
+    texts = Message.objects.filter(purpose="delegation-record-missing")
+    assert texts.count() == 1
+    text = texts.get()
+    assert text.user == pa and f"/shifts/{ended_3h_ago.pk}/care-given/" in text.body
+    assert "glucose" not in text.body.lower()  # nothing clinical on a lock screen
+
+    for reader in (parent, nurse):
+        client.force_login(reader)
+        page = client.get(reverse("home")).content.decode()
+        assert page.count("No record of care given") == 1, reader
+    client.force_login(pa)  # the PA is asked on their own page instead
+    assert "No record of care given" not in client.get(reverse("home")).content.decode()

@@ -147,3 +147,37 @@ def respond_to_concern(*, actor, concern, response):
     record_audit(actor=actor, recipient=concern.recipient, action="care_given.concern_answered",
                  summary=f"{concern.reference} answered by {person_name(actor)}")
     return answer
+
+
+# A record still missing this long after the shift ended is chased once: the PA is texted (the
+# budget holder and the clinicians see it on their home pages and in the log).
+MISSED_AFTER = datetime.timedelta(hours=2)
+MISSED_WINDOW = datetime.timedelta(days=7)
+
+
+def missed_records(recipients=None, *, now=None, since=MISSED_WINDOW):
+    """Shifts that ended at least MISSED_AFTER ago (and within `since`) with a delegated task and
+    no record of care given for it, as (shift, [tasks]). Three queries whatever the rows."""
+    now = now or timezone.now()
+    shifts = (
+        Shift.objects.filter(status__in=RECORDABLE, pa__isnull=False, end__lte=now - MISSED_AFTER,
+                             end__gte=now - since, pk__in=Shift.tasks.through.objects.values("shift_id"))
+        .select_related("recipient", "pa").prefetch_related("tasks", "care_given").order_by("end", "pk")
+    )
+    if recipients is not None:
+        shifts = shifts.filter(recipient__in=recipients)
+    missed = []
+    for shift in shifts:
+        recorded = {entry.healthcare_task_id for entry in shift.care_given.all()}
+        tasks = [task for task in shift.tasks.all() if task.pk not in recorded]
+        if tasks:
+            missed.append((shift, tasks))
+    return missed
+
+
+def chase_missed_records(now=None):
+    """Text each PA once per shift whose record of care given is missing (the job; idempotent)."""
+    chased = 0
+    for shift, _tasks in missed_records(now=now, since=datetime.timedelta(days=1)):
+        chased += texts.record_missing(shift) is not None
+    return chased

@@ -18,6 +18,14 @@ def care_given(user, recipients):
             detail=f"{timezone.localtime(shift.start):%a %d %b %H:%M}–{timezone.localtime(shift.end):%H:%M}",
             url=reverse("workflows:shift_care", args=[shift.pk]),
         ))
+    for shift, tasks in queries.missed_records_for(user, recipients):
+        items.append(Attention(
+            title=f"No record of care given: {', '.join(t.name for t in tasks)} for {shift.recipient}",
+            detail=f"{person_name(shift.pa)}'s shift {timezone.localtime(shift.start):%a %d %b %H:%M}–"
+                   f"{timezone.localtime(shift.end):%H:%M}",
+            url=reverse("workflows:care_log", args=[shift.recipient_id]) + f"?pa={shift.pa_id}",
+            urgent=True,
+        ))
     for concern in queries.open_concerns(user, recipients):
         items.append(Attention(
             title=f"Concern {concern.reference} raised by {person_name(concern.raised_by)} for {concern.recipient}",

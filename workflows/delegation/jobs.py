@@ -15,3 +15,11 @@ def delegation_sweep():
     expired = competencies.expire_due()
     reminded = competencies.send_expiry_reminders()
     return {"timers_fired": fired, "expired": expired, "reminders": reminded}
+
+
+@every(900)
+def missed_care_records():
+    """Chase the records of care given still missing two hours after a shift (one text per shift)."""
+    from .care_given import chase_missed_records
+
+    return {"chased": chase_missed_records()}

@@ -158,6 +158,16 @@ def shifts_to_record(user, recipients, now=None):
     )
 
 
+def missed_records_for(user, recipients, now=None):
+    """Missed records of care given in the last week, for the people whose PA records this user
+    reads as a clinician or budget holder (the PA is asked on their own page)."""
+    from .care_given import missed_records
+
+    readers = recipients_for(user, "act_clinically") | recipients_for(user, "consent_delegation")
+    ids = [r.pk for r in recipients]
+    return missed_records(readers.filter(pk__in=ids), now=now)[:10]
+
+
 def open_concerns(user, recipients):
     """Concerns nobody has answered, for the people this user reads PA records for."""
     from .models import Concern

@@ -67,3 +67,14 @@ def concern_raised(concern, user):
         user=user, body=f"paworkflow: a PA raised concern {concern.reference} from a shift. Please respond: {link}",
         purpose="delegation-concern", idempotency_key=f"concern-{concern.pk}-{user.pk}", recipient=concern.recipient,
     )
+
+
+def record_missing(shift):
+    """One text per shift: the PA's record of care given is missing (the time only, and a link)."""
+    link = settings.PUBLIC_BASE_URL.rstrip("/") + reverse("workflows:shift_care", args=[shift.pk])
+    return notifications.send_sms(
+        user=shift.pa, recipient=shift.recipient, purpose="delegation-record-missing",
+        body=f"paworkflow: no record yet of the care given on your shift of "
+             f"{timezone.localtime(shift.start):%a %d %b %H:%M}. Please record it: {link}",
+        idempotency_key=f"care-missing-{shift.pk}",
+    )
