@@ -587,6 +587,12 @@ def _text_holders_about_swap(swap, body, outcome, actor=None):
             _text_about_swap(swap, holder, body, outcome)
 
 
+def _lock_swap(swap):
+    """Re-read the swap under a row lock, after the shift's (the order every swap change takes).
+    of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the named PA."""
+    return Swap.objects.select_for_update(of=("self",)).select_related("from_pa", "to_pa").get(pk=swap.pk)
+
+
 def _close_swap(swap, status, actor, detail=""):
     swap.status = status
     swap.decided_at = timezone.now()
@@ -625,9 +631,9 @@ def answer_swap(*, swap, pa, accept, channel=OfferResponse.Channel.PAGE):
     """The named PA's YES or NO (on the page or by text). A YES waits for the budget holder, or is
     approved at once when the family has chosen that (RotaSettings.approve_swaps_automatically)."""
     shift = _lock(swap.shift)
-    swap = Swap.objects.select_for_update().select_related("from_pa", "to_pa").get(pk=swap.pk)
+    swap = _lock_swap(swap)
     swap.shift = shift
-    if swap.to_pa_id != pa.pk:
+    if swap.to_pa_id != pa.pk or not can(pa, "work_shifts", shift.recipient):
         raise ValidationError("This swap was not asked of you.")
     if swap.status != Swap.Status.ASKED:
         return Answer("too_late", f"Sorry, the request to take the shift {when(shift)} is no longer open "
@@ -671,7 +677,7 @@ def decide_swap(*, swap, actor, approve, expected_version=None):
     The shift's row lock and version make two decisions at once have one winner; the other is
     told (StaleShift, or a refusal saying what became of it)."""
     shift = _lock(swap.shift, expected_version)
-    swap = Swap.objects.select_for_update().select_related("from_pa", "to_pa").get(pk=swap.pk)
+    swap = _lock_swap(swap)
     swap.shift = shift
     if swap.status == Swap.Status.ASKED:
         raise ValidationError("The other PA has not accepted this swap yet.")
@@ -747,7 +753,7 @@ def _withdraw(swap, shift, actor):
 def withdraw_swap(*, swap, pa):
     """The PA who asked takes it back before it is decided; the named PA hears they need not reply."""
     shift = _lock(swap.shift)
-    swap = Swap.objects.select_for_update().select_related("from_pa", "to_pa").get(pk=swap.pk)
+    swap = _lock_swap(swap)
     swap.shift = shift
     if swap.from_pa_id != pa.pk:
         raise ValidationError("Only the PA who asked for the swap can withdraw it.")
@@ -768,7 +774,7 @@ def drop_shift(*, shift, pa, reason, expected_version=None):
         raise ValidationError(f"Keep the reason to {Swap.REASON_MAX_LENGTH} characters.")
     shift = _lock(shift, expected_version)
     _check_swappable(shift, pa)
-    for open_swap in Swap.objects.select_for_update().filter(shift=shift, status__in=Swap.OPEN) \
+    for open_swap in Swap.objects.select_for_update(of=("self",)).filter(shift=shift, status__in=Swap.OPEN) \
             .select_related("from_pa", "to_pa"):
         open_swap.shift = shift
         _withdraw(open_swap, shift, actor=pa)

@@ -2,10 +2,12 @@
 page or by text, then the budget holder approves, or the family's setting does) or drops it into
 the open pool with a reason. The rota's rules are checked again at approval."""
 import datetime
+import threading
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -450,3 +452,58 @@ def test_swaps_page_queries_do_not_grow(client, family, parent, pa, pa2, monday,
     with django_assert_max_num_queries(8):
         body = client.get(swap_url("swaps", family.pk)).content.decode()
     assert body.count('class="card"') == count
+
+
+def test_outsiders_get_404_on_every_swap_page(client, booked, family, pa, pa2, outsider,
+                                             django_capture_on_commit_callbacks):
+    swap = ask(booked, pa, pa2, django_capture_on_commit_callbacks)
+    client.force_login(outsider)
+    for name, pk, data in [("swap_ask", booked.pk, {"to_pa": pa2.pk, "version": booked.version}),
+                           ("swap_drop", booked.pk, {"reason": "ill", "version": booked.version}),
+                           ("swap_answer", swap.pk, {"answer": "yes"}), ("swap_withdraw", swap.pk, {}),
+                           ("swap_decide", swap.pk, {"decision": "approve", "version": booked.version})]:
+        assert client.post(swap_url(name, pk), data).status_code == 404, name
+    assert client.get(swap_url("swaps", family.pk)).status_code == 404
+    assert Swap.objects.get().status == Swap.Status.ASKED and Shift.objects.get(pk=booked.pk).pa == pa
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["approve", "refuse"])
+def test_two_decisions_at_the_same_moment_on_postgresql_have_one_winner(family, parent, carer, pa, pa2, monday,
+                                                                       second):
+    """Both pages were opened on the same version; the shift's row lock lets one through and the
+    other is told (stale after an approval, "already dealt with" after a refusal)."""
+    shift = services.create_shift(recipient=family, start=at(monday, 9), end=at(monday, 15), kind="day",
+                                  actor=parent, pa=pa, tell_pa=False)
+    swap = services.ask_swap(shift=shift, pa=pa, to_pa=pa2)
+    services.answer_swap(swap=swap, pa=pa2, accept=True)
+    version = Shift.objects.get(pk=shift.pk).version
+    start = threading.Barrier(2)
+    results = {}
+
+    def decide(user, approve):
+        try:
+            start.wait()
+            services.decide_swap(swap=swap, actor=user, approve=approve, expected_version=version)
+            results[user.username] = "decided"
+        except (services.StaleShift, ValidationError) as told:
+            results[user.username] = told
+        finally:
+            connection.close()  # each thread has its own connection; leave none open for teardown
+
+    threads = [threading.Thread(target=decide, args=(parent, True)),
+               threading.Thread(target=decide, args=(carer, second == "approve"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert list(results.values()).count("decided") == 1
+    swap.refresh_from_db()
+    assert swap.status in (Swap.Status.APPROVED, Swap.Status.REJECTED)
+    winner = swap.decided_by.username
+    assert results[winner] == "decided"
+    assert Message.objects.filter(purpose__startswith="rota-swap", user=pa).exclude(
+        purpose="rota-swap-asked").count() == 1  # the asking PA hears one outcome
+    assert (Shift.objects.get(pk=shift.pk).pa == pa2) == (swap.status == Swap.Status.APPROVED)
