@@ -613,6 +613,8 @@ def ask_swap(*, shift, pa, to_pa, expected_version=None):
         if _swap_is_current(stale, shift):
             raise ValidationError("You have already asked someone to take this shift; withdraw that first.")
         _close_swap(stale, Swap.Status.LAPSED, actor=None)
+        record_audit(actor=pa, recipient=shift.recipient, action="rota.swap_lapsed",
+                     summary=f"Earlier swap of {shift} lapsed: the shift changed since it was asked")
     _lock_pa(to_pa)
     rules.check_assignable(shift=shift, pa=to_pa, start=shift.start, end=shift.end, tasks=list(shift.tasks.all()))
     swap = _new_swap(shift, pa, to_pa)
@@ -640,6 +642,8 @@ def answer_swap(*, swap, pa, accept, channel=OfferResponse.Channel.PAGE):
                                   f"({swap.get_status_display().lower()}).", shift)
     if not _swap_is_current(swap, shift):
         _close_swap(swap, Swap.Status.LAPSED, actor=None)
+        record_audit(actor=pa, recipient=shift.recipient, action="rota.swap_lapsed",
+                     summary=f"Swap of {shift} to {person_name(pa)} lapsed: the shift changed before they answered")
         live.record_change(shift)
         return Answer("too_late", f"Sorry, the shift {when(shift)} has changed since you were asked; nothing was "
                                   "done.", shift)

@@ -219,6 +219,19 @@ def test_a_shift_changed_after_the_ask_lapses_the_swap(booked, parent, pa, pa2, 
     assert "has changed since" in reply(pa2, f"YES {swap.code}")
     assert Swap.objects.get(pk=swap.pk).status == Swap.Status.LAPSED
     assert Shift.objects.get(pk=booked.pk).pa == pa
+    assert AuditEvent.objects.filter(action="rota.swap_lapsed").count() == 1
+    # The PA can ask again about the shift as it is now.
+    assert services.ask_swap(shift=booked, pa=pa, to_pa=pa2).status == Swap.Status.ASKED
+
+
+def test_the_home_page_shows_swaps_to_approve_and_to_answer(client, booked, parent, pa, pa2,
+                                                           django_capture_on_commit_callbacks):
+    swap = ask(booked, pa, pa2, django_capture_on_commit_callbacks)
+    client.force_login(pa2)
+    assert "Asked to take over a shift" in client.get("/").content.decode()
+    services.answer_swap(swap=swap, pa=pa2, accept=True)
+    client.force_login(parent)
+    assert "Swap to approve" in client.get("/").content.decode()
 
 
 def test_withdrawing_tells_the_named_pa_once(booked, pa, pa2, django_capture_on_commit_callbacks):
