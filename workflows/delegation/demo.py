@@ -61,8 +61,12 @@ def _delegate(recipient, *, code, pa, requester, nurse, budget_holder, stage, re
           results={criterion: True for criterion in task.criteria})
     _step(process, DelegationFlow.sign_off, nurse, services.sign_off, at=signed_off_at, plans=PLANS)
     if "employer" in agreed_by:
-        services.agree_as_employer(process=process, actor=budget_holder, choice_of="representative",
-                                   representative=f"{budget_holder.first_name} {budget_holder.last_name}".strip())
+        # a child's parent chooses for them; an adult chooses for themselves
+        child = (timezone.localdate() - recipient.date_of_birth).days < 18 * 365
+        services.agree_as_employer(
+            process=process, actor=budget_holder, choice_of="representative" if child else "person",
+            representative=f"{budget_holder.first_name} {budget_holder.last_name} (parent)" if child else "",
+        )
     if "pa" in agreed_by:
         services.acknowledge_as_pa(process=process, actor=pa)
 
