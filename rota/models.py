@@ -216,6 +216,10 @@ class Offer(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
+    # The PA booked on the shift before it was offered (it needed cover): offering it again or
+    # widening the offer never asks them.
+    unbooked_pa = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
     # When the budget holders were told nobody had taken it (rota.jobs.follow_up_offers claims this once).
     followed_up_at = models.DateTimeField(null=True, blank=True)
 

@@ -270,31 +270,70 @@ def offer_shift(*, shift, actor, expected_version=None):
         raise ValidationError("This shift has started; book a PA directly instead of offering it.")
     if shift.pa_id and not shift.needs_cover:
         raise ValidationError("This shift already has a PA. Cancel or reassign it instead.")
-    previous = shift.pa
+    previous = shift.pa  # booked but needing cover: they cannot work it
+    open_offer = Offer.objects.filter(shift=shift, closed_at__isnull=True).select_related("unbooked_pa").first()
+    # Offering again (or widening) still leaves out the PA who could not work it.
+    unbooked = previous or (open_offer.unbooked_pa if open_offer else None)
     shift.pa = None
     shift.status = Shift.Status.OFFERED
-    pas = list(eligible_pas(shift).exclude(pk=getattr(previous, "pk", None)))
+    pas = list(eligible_pas(shift).exclude(pk=getattr(unbooked, "pk", None)))
     if not pas:
         raise ValidationError("No PA in the circle is free and competent for the whole shift, so nobody was texted.")
     _close_open_offer(shift)
-    offer = _new_offer(shift, actor)
-    for pa in pas:
-        message = notifications.send_sms(
-            user=pa,
-            body=f"{sender(shift.recipient)} shift available {when(shift)}. Reply YES {offer.code} to take it or NO {offer.code}. "
-            f"{shift_link(shift)}",
-            purpose="rota-offer",
-            idempotency_key=f"rota-offer-{offer.pk}-{pa.pk}",
-            recipient=shift.recipient,
-        )
-        OfferRecipient.objects.create(offer=offer, pa=pa, texted=message is not None)
+    offer = _new_offer(shift, actor, unbooked_pa=unbooked)
+    _text_offer(offer, shift, pas)
     _save(shift, ["pa", "status"])  # after the recipients, so the live card says how many were asked
     if previous is not None:
         _text_pa(shift, previous, f"you are no longer booked for the shift {when(shift)}.", "unbooked")
     record_audit(actor=actor, recipient=shift.recipient, action="rota.offered",
                  summary=f"Offered {shift} to {len(pas)} PA(s), code {offer.code}")
     offer.eligible = pas
-    offer.left_out = not_eligible(shift, [*pas, previous])
+    offer.left_out = not_eligible(shift, [*pas, unbooked])
+    return offer
+
+
+def _text_offer(offer, shift, pas):
+    """Text the offer's code to each PA and record them as offered it (texted or not: those without
+    texts answer on the page)."""
+    for pa in pas:
+        message = notifications.send_sms(
+            user=pa,
+            body=f"{sender(shift.recipient)} shift available {when(shift)}. Reply YES {offer.code} to take it or "
+            f"NO {offer.code}. {shift_link(shift)}",
+            purpose="rota-offer",
+            idempotency_key=f"rota-offer-{offer.pk}-{pa.pk}",
+            recipient=shift.recipient,
+        )
+        OfferRecipient.objects.create(offer=offer, pa=pa, texted=message is not None)
+
+
+@transaction.atomic
+def widen_offer(*, shift, actor, expected_version=None):
+    """Add to a shift's open offer every PA of the circle who could take it now and has not been
+    offered it (free again, back from leave, newly signed off, new to the circle), with the same
+    code, so a YES from anyone asked so far still counts. Returns the Offer with `eligible` (those
+    added), `left_out` ({pa: why}) and `already` (how many had been offered it)."""
+    shift = _lock(shift, expected_version)
+    offer = Offer.objects.select_for_update().filter(shift=shift, closed_at__isnull=True).first()
+    if offer is None or shift.status != Shift.Status.OFFERED:
+        raise ValidationError("This shift is not on offer, so there is no offer to widen.")
+    if shift.start <= timezone.now():
+        raise ValidationError("This shift has started; book a PA directly instead of offering it.")
+    asked = set(offer.recipients.values_list("pa", flat=True))
+    eligible = list(eligible_pas(shift))
+    pas = [pa for pa in eligible if pa.pk not in asked and pa.pk != offer.unbooked_pa_id]
+    left_out = not_eligible(shift, [*eligible, offer.unbooked_pa])
+    if not pas:
+        why = [f"{person_name(pa)}: {reason}" for pa, reason in left_out.items()]
+        raise ValidationError([f"Nobody was added: every PA who could take it has already been offered it "
+                               f"({len(asked)}).", *(f"Not offered to {w}." for w in why)])
+    _text_offer(offer, shift, pas)
+    # The card's count of PAs asked changes; the shift (and its version) does not.
+    live.record_change(shift)
+    record_audit(actor=actor, recipient=shift.recipient, action="rota.offer_widened",
+                 summary=f"Widened the offer of {shift} (code {offer.code}) to {len(pas)} more PA(s): "
+                         + ", ".join(person_name(pa) for pa in pas))
+    offer.eligible, offer.left_out, offer.already = pas, left_out, len(asked)
     return offer
 
 
@@ -325,7 +364,7 @@ def _text_holders(shift, text, *, purpose, key):
 @transaction.atomic
 def follow_up_offer(*, offer, now=None):
     """Nobody has taken an open offer by the family's follow-up time: tell the budget holders once,
-    with the shift's link, where one tap offers it again. Returns False if already done or moot."""
+    with the shift's link, where one tap offers it again or widens it. Returns False if already done or moot."""
     now = now or timezone.now()
     shift = _lock(offer.shift)
     claimed = Offer.objects.filter(pk=offer.pk, closed_at__isnull=True, followed_up_at__isnull=True).update(
@@ -334,18 +373,23 @@ def follow_up_offer(*, offer, now=None):
         return False  # another worker got there first, or it was taken, cancelled or has started
     declined = OfferResponse.objects.filter(offer=offer, answer=OfferResponse.Answer.NO).count()
     answered = f" ({declined} said no)" if declined else ""
-    _text_holders(shift, f"nobody has taken the shift {when(shift)} yet{answered}. Offer it again: ",
+    _text_holders(shift, f"nobody has taken the shift {when(shift)} yet{answered}. Offer it again or to more PAs: ",
                   purpose="rota-offer-untaken", key=f"offer-untaken-{offer.pk}")
     record_audit(actor=None, recipient=shift.recipient, action="rota.offer_followed_up",
                  summary=f"Nobody had taken {shift} by the follow-up time; budget holders told")
     return True
 
 
-def _new_offer(shift, actor):
+def _new_offer(shift, actor, unbooked_pa=None):
     for _attempt in range(5):
+        code = new_offer_code()
+        # A code answers one thing: "YES 482113" must not be both an open offer and an open swap
+        # (_new_swap checks open offers the same way).
+        if Swap.objects.filter(code=code, status=Swap.Status.ASKED).exists():
+            continue
         try:
             with transaction.atomic():  # a savepoint: a clashing random code is simply drawn again
-                return Offer.objects.create(shift=shift, created_by=actor)
+                return Offer.objects.create(shift=shift, created_by=actor, code=code, unbooked_pa=unbooked_pa)
         except IntegrityError:
             continue
     raise RuntimeError("Could not draw a free offer code")

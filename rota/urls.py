@@ -14,6 +14,7 @@ urlpatterns = [
     path("shifts/<int:shift_pk>/edit/", views.edit_shift, name="edit"),
     path("shifts/<int:shift_pk>/assign/", views.assign_shift, name="assign"),
     path("shifts/<int:shift_pk>/offer/", views.offer_shift, name="offer"),
+    path("shifts/<int:shift_pk>/widen/", views.widen_offer, name="widen"),
     path("shifts/<int:shift_pk>/cancel/", views.cancel_shift, name="cancel"),
     path("shifts/<int:shift_pk>/needs-cover/", views.needs_cover, name="needs_cover"),
     path("shifts/<int:shift_pk>/answer/", views.answer_offer, name="answer"),

@@ -122,6 +122,7 @@ def shift_detail(request, shift_pk):
         context["assign_form"] = AssignForm(recipient=recipient, shift=shift, initial=version)
         context["assign_form"].fields["pa"].label = "Book another PA" if shift.pa else "Book a PA"
         context["offer_form"] = VersionForm(initial=version, auto_id="id_offer_%s")
+        context["widen_form"] = VersionForm(initial=version, auto_id="id_widen_%s")
         context["cover_form"] = NeedsCoverForm(initial=version, auto_id="id_cover_%s")
         context["cancel_form"] = CancelForm(initial=version, auto_id="id_cancel_%s")
         context["responses"] = (
@@ -255,6 +256,32 @@ def offer_summary(offer):
     untexted = [r.pa for r in offer.recipients.filter(texted=False).select_related("pa__profile")]
     parts = [f"Offered to {len(offer.eligible)}; {len(offer.eligible) - len(untexted)} texted "
              f"(code {offer.code})."]
+    if untexted:
+        names = ", ".join(f"{person_name(pa)} ({text_problem(pa) or 'not texted'})" for pa in untexted)
+        parts.append(f"Not texted: {names} — they can answer on the shift page.")
+    if offer.left_out:
+        names = ", ".join(f"{person_name(pa)} ({why})" for pa, why in offer.left_out.items())
+        parts.append(f"Not offered to {names}.")
+    return " ".join(parts)
+
+
+@require_POST
+@login_required
+def widen_offer(request, shift_pk):
+    return _post_action(
+        request, shift_pk, VersionForm,
+        lambda shift, data: services.widen_offer(shift=shift, actor=request.user, expected_version=data["version"]),
+        widen_summary,
+    )
+
+
+def widen_summary(offer):
+    """"Added to the offer: A, B; 1 texted (code …)", then who was not texted or not offered, and why."""
+    added = offer.recipients.filter(pa__in=offer.eligible).select_related("pa__profile")
+    untexted = [r.pa for r in added if not r.texted]
+    parts = [f"Added to the offer: {', '.join(person_name(pa) for pa in offer.eligible)}; "
+             f"{len(offer.eligible) - len(untexted)} texted (code {offer.code}). "
+             f"{offer.already} had already been offered it."]
     if untexted:
         names = ", ".join(f"{person_name(pa)} ({text_problem(pa) or 'not texted'})" for pa in untexted)
         parts.append(f"Not texted: {names} — they can answer on the shift page.")
