@@ -1,10 +1,14 @@
 """What both flows share: the human step that asks care.permissions (not model permissions) who
 may take it, its claim view, the flows' answers to Viewflow's view/manage questions, and taking
 one human step without HTTP."""
+import random
+import time
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
-from viewflow.workflow import flow
+from django.db import DatabaseError, transaction
+from viewflow.workflow import flow, lock
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.managers import _get_related_path
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.flow.views import AssignTaskView
@@ -81,6 +85,8 @@ class CircleFlow:
     process other than through its steps."""
 
     may_view = None
+    # relations of the process that (nearly) every step reads: loaded with the task (locked_activation)
+    step_reads = ()
 
     def has_view_permission(self, user, obj=None):
         if obj is None:
@@ -98,20 +104,62 @@ def human_steps(flow_class):
 
 @contextmanager
 def locked_activation(task):
-    """Viewflow's `task.activation()`, with the task and its flow's own process read in one query.
+    """Viewflow's `task.activation()`, with the flow's lock and the task read in one query.
 
-    Viewflow takes the flow's lock, reloads the task, then reads the base process row and,
-    to coerce it, the flow's own process row: three queries a step. Here the reload joins both
-    process rows (`select_related` down the multi-table link), so the activation's coercion and
-    our permission checks (`delegation_of`) find them already loaded."""
+    Viewflow takes the flow's lock (`SELECT 1 ... FOR UPDATE NOWAIT` on the flow's own process
+    row), reloads the task, then reads the base process row and, to coerce it, the flow's own
+    process row: four queries a step. Here the reload joins both process rows (`select_related`
+    down the multi-table link), the task's owner and the relations of the process every step reads
+    (the flow's `step_reads`), and, with `select_for_update_lock`, is itself the lock: the same row
+    locked the same way (NOWAIT, retried as Viewflow retries), so the activation's coercion and our
+    permission checks (`delegation_of`) find everything already loaded."""
     flow_class = task.flow_task.flow_class
     link = _get_related_path(flow_class.process_class, Process)
-    with flow_class.lock(task.process_id):
-        fresh = Task.objects.select_related("process__" + link if link else "process").get(pk=task.pk)
+    process = "process__" + link if link else "process"
+    rows = Task.objects.select_related(
+        process, "owner", *(f"{process}__{name}" for name in getattr(flow_class, "step_reads", ()))
+    ).filter(pk=task.pk)
+    held = ReadingLock(rows, process, flow_class.lock_impl)
+    with lock.lock_scope(held, flow_class, task.process_id):
         for field in Task._meta.concrete_fields:  # as refresh_from_db would, the process included
-            setattr(task, field.attname, getattr(fresh, field.attname))
-        task._state.fields_cache = dict(fresh._state.fields_cache)
+            setattr(task, field.attname, getattr(held.task, field.attname))
+        task._state.fields_cache = dict(held.task._state.fields_cache)
         yield task.flow_task.activation_class(task)
+
+
+class ReadingLock:
+    """A flow's lock (a `lock_impl`, run by Viewflow's `lock_scope`) that reads `rows` (the task)
+    once it holds the lock, into `.task`. With `select_for_update_lock` the read is the lock query:
+    `SELECT ... FOR UPDATE NOWAIT` of the flow's own process row, as viewflow.workflow.lock.
+    SelectForUpdateLock (2.4) locks it, tried as often and with the same back-off before
+    FlowLockFailed. Any other lock is taken first, then the task read."""
+
+    def __init__(self, rows, process, lock_impl):
+        self.rows, self.process, self.lock_impl, self.task = rows, process, lock_impl, None
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        impl = self.lock_impl
+        if not isinstance(impl, lock.SelectForUpdateLock):
+            with impl(flow_class, process_pk):
+                self.task = self.rows.get()
+                yield
+            return
+        # an inner join to the flow's own process row: PostgreSQL locks no row on the nullable side of
+        # an outer join, and that row is the one Viewflow's lock takes
+        rows = self.rows.filter(**{f"{self.process}__isnull": False}).select_for_update(
+            nowait=impl.nowait, of=(self.process,))
+        for i in range(impl.attempts):
+            with transaction.atomic():
+                try:
+                    self.task = rows.get()
+                except DatabaseError:
+                    if i == impl.attempts - 1:
+                        raise FlowLockFailed(f"Lock failed for {flow_class}") from None
+                    time.sleep((((i + 1) * random.random()) + 2**i) / 2.5)
+                else:
+                    yield
+                    break
 
 
 def take_step(task, user, step, **data):

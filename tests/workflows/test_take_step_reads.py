@@ -1,6 +1,6 @@
 """Taking a step without HTTP (workflows.nodes.take_step) reads the task and the flow's own process
-row in one query under the flow's lock, where Viewflow's `task.activation()` takes three; the
-step still checks its permission and is done once."""
+row in one query that is also the flow's lock, where Viewflow's lock and `task.activation()` take
+four; the step still checks its permission and is done once."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -28,9 +28,10 @@ def test_a_step_reads_its_task_and_delegation_once(family, parent, nurse, pa):
         take_step(task, nurse, services.assess_risk, decision="proceed", hazards="h", controls="c")
     task.refresh_from_db()
     assert task.status == STATUS.DONE and task.owner == nurse
-    # the flow's lock (SELECT ... FOR UPDATE) and nothing else reads the delegation on its own:
-    # the task's reload brings it along
-    assert len(reads_of_the_process(queries.captured_queries)) == 1, reads_of_the_process(queries.captured_queries)
+    # nothing reads the delegation on its own: the task's reload, which is the flow's lock
+    # (SELECT ... FOR UPDATE OF the delegation's row), brings it along with its person
+    assert reads_of_the_process(queries.captured_queries) == []
+    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "care_carerecipient"')]
     assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "viewflow_process"')]
 
 

@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS
 
@@ -70,8 +71,10 @@ def pa_accepted(activation):
 def reassessing(activation):
     """A re-delegation whose clinician confirmed the earlier risk assessment still stands goes
     straight to an observed assessment: the PA was competent until the expiry."""
+    if not activation.process.reassesses_id:
+        return False
     latest = activation.process.risk_assessments.order_by("-assessed_at", "-pk").first()
-    return bool(activation.process.reassesses_id and latest and latest.reuses_id)
+    return bool(latest and latest.reuses_id)
 
 
 def named_pa(activation):
@@ -79,8 +82,11 @@ def named_pa(activation):
 
 
 def practised_enough(activation):
-    competency = _competency(activation)
-    return competencies.supervised_practices_done(competency) >= competency.task.supervised_practices_required
+    # competencies.supervised_practices_done against the task's requirement, in one query
+    done, required = (Competency.objects.filter(pk=activation.process.competency_id)
+                      .annotate(done=Sum("training_records__supervised_practices"))
+                      .values_list("done", "task__supervised_practices_required").get())
+    return (done or 0) >= required
 
 
 def assessed_competent(activation):
@@ -323,8 +329,7 @@ def sign_off(*, activation, actor, notes="", review_interval_days=None, at=None,
     DelegationAgreement.objects.create(process=process, party=DelegationAgreement.Party.PRACTITIONER,
                                        given_by=actor, agreed=True, at=at or timezone.now())
     record_outcome(process, DelegationOutcome.SIGNED_OFF)
-    texts.signed_off(process, record.valid_until)
-    texts.agreement_for_employer(process)
+    texts.signed_off(process, record.valid_until)  # and asks the employer to agree
     activation.execute()
     return record
 

@@ -13,14 +13,17 @@ def page_link(process):
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("workflows:delegation:process_detail", args=[process.pk])
 
 
+def _text(process, user, purpose, body, once_per=""):
+    """One text per process, purpose and person (and `once_per`: a sign-off's date, a handover),
+    as send_sms's keywords."""
+    return {"user": user, "body": f"paworkflow: {body} {page_link(process)}", "purpose": f"delegation-{purpose}",
+            "idempotency_key": f"delegation-{process.pk}-{purpose}-{once_per}-{user.pk}", "recipient": process.recipient}
+
+
 def _send(process, user, purpose, body, once_per=""):
-    """One text per process, purpose and person (and `once_per`: a sign-off's date, a handover)."""
     if user is None:
         return None
-    return notifications.send_sms(
-        user=user, body=f"paworkflow: {body} {page_link(process)}", purpose=f"delegation-{purpose}",
-        idempotency_key=f"delegation-{process.pk}-{purpose}-{once_per}-{user.pk}", recipient=process.recipient,
-    )
+    return notifications.send_sms(**_text(process, user, purpose, body, once_per))
 
 
 def asked_to_accept(process):
@@ -28,16 +31,18 @@ def asked_to_accept(process):
 
 
 def signed_off(process, until):
-    return _send(process, process.pa, "signed-off",
-                 f"delegation {process.reference} is signed off until {timezone.localtime(until):%d %b %Y}. Details:",
-                 once_per=f"{until:%Y%m%d%H%M}")
-
-
-def agreement_for_employer(process):
-    for membership in Membership.objects.active().filter(recipient=process.recipient, role=Role.BUDGET_HOLDER) \
-            .select_related("user"):
-        _send(process, membership.user, "agreement-employer",
-              f"delegation {process.reference} is signed off: please read and agree it as the employer.")
+    """The PA hears the delegation is signed off, and each budget holder that it waits for their
+    agreement as the employer: one batch of texts (send_sms_many), not a round of queries each."""
+    holders = Membership.objects.active().filter(recipient=process.recipient, role=Role.BUDGET_HOLDER) \
+        .select_related("user")
+    return notifications.send_sms_many([
+        _text(process, process.pa, "signed-off",
+              f"delegation {process.reference} is signed off until {timezone.localtime(until):%d %b %Y}. Details:",
+              once_per=f"{until:%Y%m%d%H%M}"),
+        *(_text(process, membership.user, "agreement-employer",
+                f"delegation {process.reference} is signed off: please read and agree it as the employer.")
+          for membership in holders),
+    ])
 
 
 def agreement_for_pa(process):
