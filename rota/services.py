@@ -939,7 +939,8 @@ def create_pattern(*, recipient, actor, weekdays, start_time, end_time, kind, st
 def update_following(*, shift, actor, expected_version, start, end, kind, tasks, notes="", location=""):
     """Edit "this and following": the same change (new wall-clock times, days moved by the same
     number, kind, tasks, notes) to this shift and every later unworked shift of its pattern, each
-    through update_shift. Any refusal refuses the whole change, naming the shift."""
+    through update_shift. Any refusal refuses the whole change, naming the shift. Each booked PA
+    whose shifts moved gets one text for all of them, not one a shift."""
     first = _lock(shift, expected_version)
     if first.pattern_id is None:
         raise ValidationError("This shift is not part of a pattern.")
@@ -950,8 +951,9 @@ def update_following(*, shift, actor, expected_version, start, end, kind, tasks,
         Shift.objects.filter(pattern_id=first.pattern_id, start__gt=first.start)
         .exclude(status__in=[Shift.Status.CANCELLED, Shift.Status.COMPLETED]).order_by("start")
     )
+    before = {s.pk: (s.start, s.end, when(s)) for s in [first, *later]}
     changed = [update_shift(shift=first, actor=actor, expected_version=expected_version, start=start, end=end,
-                            kind=kind, tasks=tasks, notes=notes, location=location)]
+                            kind=kind, tasks=tasks, notes=notes, location=location, tell_pa=False)]
     for other in later:
         day = timezone.localdate(other.start) + datetime.timedelta(days=moved_days)
         end_day = day + datetime.timedelta(days=1) if end_time <= start_time else day
@@ -960,14 +962,38 @@ def update_following(*, shift, actor, expected_version, start, end, kind, tasks,
             if new_start is None or new_end is None:
                 raise ValidationError("the clocks go forward through that time")
             changed.append(update_shift(shift=other, actor=actor, expected_version=other.version, start=new_start,
-                                        end=new_end, kind=kind, tasks=tasks, notes=notes, location=location))
+                                        end=new_end, kind=kind, tasks=tasks, notes=notes, location=location,
+                                        tell_pa=False))
         except ValidationError as refusal:
             raise ValidationError(
                 [f"Nothing was changed: the shift on {day:%a %d %b} could not take it.", *refusal.messages]
             ) from None
+    moved = [s for s in changed if s.pa_id and (s.start, s.end) != before[s.pk][:2]]
+    edit = f"{first.pk}-v{changed[0].version}"  # a new version each edit: each edit texts once
+    for pa in {s.pa for s in moved}:
+        _text_moved_following([s for s in moved if s.pa_id == pa.pk], pa, before, key=edit)
+    record_audit(actor=actor, recipient=first.recipient, action="rota.changed_following",
+                 summary=f"Changed {len(changed)} shift(s) of the pattern from {changed[0]}")
     changed[0].warnings = [w for s in changed for w in getattr(s, "warnings", [])]
     changed[0].changed_count = len(changed)
     return changed[0]
+
+
+def _text_moved_following(theirs, pa, before, *, key):
+    """One text to a PA for all their shifts one "this and following" edit moved: the usual change
+    text for one, a count and the pattern's page for several. The key makes the edit text once."""
+    first = theirs[0]
+    if len(theirs) == 1:
+        _text_pa(first, pa, f"your shift {before[first.pk][2]} is now {when(first)}.", "changed")
+        return
+    was = timezone.localtime(before[first.pk][0])
+    link = settings.PUBLIC_BASE_URL + reverse("rota:pattern", args=[first.pattern_id])
+    notifications.send_sms(
+        user=pa,
+        body=f"{sender(first.recipient)} your shifts from {was:%a} {was.day} {was:%b} have changed: "
+             f"{len(theirs)} shifts, the first now {when(first)}. Details: {link}",
+        purpose="rota-changed", idempotency_key=f"rota-changed-following-{key}-{pa.pk}", recipient=first.recipient,
+    )
 
 
 def future_unworked(pattern, now=None):
