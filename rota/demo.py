@@ -1,14 +1,16 @@
 """Demo rota: four weeks for family one (days, waking nights, a sleep-in, an open shift on offer,
-a shift that needs cover) and a few shifts for family two. Built through rota.services; idempotent."""
+a shift that needs cover, a swap waiting for approval) and a few shifts for family two. Built
+through rota.services; idempotent."""
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from competencies.models import Competency, HealthcareTask
 from employment.availability import Unavailability, mark_unavailable
 
 from . import demo_worked, ical, services
-from .models import CalendarFeed, Shift, ShiftPattern
+from .models import CalendarFeed, Shift, ShiftPattern, Swap
 from .queries import local_instant
 
 DEMO_DAYS = 28
@@ -67,6 +69,7 @@ def seed(cast):
     sick, created = _shift(one, parent, sick_day, 16, 21, Shift.Kind.DAY, pa=pa3)
     if created:
         services.mark_needs_cover(shift=sick, actor=parent, reason="Casey is unwell.")
+    _swap_to_approve(one, pa1, pa2, after=first + datetime.timedelta(days=14))
 
     # Family two: a few shifts, one open, so the isolation walk has an object of theirs for every URL.
     other_parent, other_pa = users["other-parent"], users["other-pa"]
@@ -84,3 +87,21 @@ def seed(cast):
         mark_unavailable(pa=other_pa, weekday=6, from_time=datetime.time(7), until_time=datetime.time(12))
     cast["rota"] = {"family_two_shift": Shift.objects.filter(recipient=two).order_by("pk").first()}
     demo_worked.seed(cast)
+
+
+def _swap_to_approve(family, from_pa, to_pa, after):
+    """One swap waiting for the budget holder: `from_pa` asked `to_pa` to take one of their shifts
+    from the third week on, and `to_pa` said yes. Through the swap services, so the rules hold: the
+    first shift `to_pa` could be booked on (free, signed off for its tasks). Once only: a family
+    that has ever had a swap (decided since, perhaps) gets no new one."""
+    if Swap.objects.filter(shift__recipient=family).exists():
+        return
+    theirs = Shift.objects.filter(recipient=family, pa=from_pa, status=Shift.Status.CONFIRMED, needs_cover=False,
+                                  start__gte=_at(after, 0)).order_by("start")
+    for shift in theirs:
+        try:
+            swap = services.ask_swap(shift=shift, pa=from_pa, to_pa=to_pa)
+        except ValidationError:
+            continue  # they could not be booked on this one: try the next
+        services.answer_swap(swap=swap, pa=to_pa, accept=True)
+        return
