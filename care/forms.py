@@ -48,8 +48,13 @@ class RateCheckMixin:
         return forms.BooleanField(required=False, widget=forms.HiddenInput,
                                   label="This rate is lawful (an apprentice or under-21 rate): send it anyway")
 
+    # the warning the budget holder ticked past, for the view's audit row ("" when none)
+    rate_confirmed_below_floor = ""
+
     def check_rate(self, data):
         warning = rates.rate_warning(data.get("hourly_rate"))
+        if warning and data.get("rate_checked"):
+            self.rate_confirmed_below_floor = warning
         if warning and not data.get("rate_checked"):
             self.fields["rate_checked"].widget = forms.CheckboxInput()
             self.add_error("hourly_rate", f"{warning} If this rate is lawful (an apprentice or under-21 "

@@ -17,7 +17,7 @@ from ..permissions import (
     require_object_permission,
 )
 from ..kernel.names import person_name
-from ..services import remove_member
+from ..services import record_audit, remove_member
 from ..audit import record_staff_view
 
 
@@ -52,6 +52,7 @@ def invite(request, recipient):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            _audit_rate_confirmed(request, recipient, form, invitation.full_name)
             how = " and ".join(x for x in ("texted" if invitation.mobile else "", "emailed" if invitation.email else "") if x)
             messages.success(request, f"Invitation {how} to {invitation.full_name}. The link works for 7 days.")
             return redirect("circle", recipient.pk)
@@ -69,6 +70,8 @@ def add_pa(request, recipient):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            _audit_rate_confirmed(request, recipient, form,
+                                  person_name(membership.user) if membership else invitation.full_name)
             if membership:
                 messages.success(request, f"{person_name(membership.user)} is in the circle and will get texts.")
             else:
@@ -76,6 +79,14 @@ def add_pa(request, recipient):
                                           "a link to join; they are in the circle once they accept.")
             return redirect("circle", recipient.pk)
     return render(request, "care/add_pa.html", {"recipient": recipient, "form": form})
+
+
+def _audit_rate_confirmed(request, recipient, form, name):
+    """A rate below the wage floor sent on after the warning: who confirmed it lawful, and the figure."""
+    if form.rate_confirmed_below_floor:
+        record_audit(actor=request.user, recipient=recipient, action="invitation.rate_below_minimum_confirmed",
+                     summary=f"{name}: £{form.cleaned_data['hourly_rate']} an hour confirmed as lawful. "
+                             f"{form.rate_confirmed_below_floor}")
 
 
 def _managed_invitation(request, invitation_pk):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from care import rates
-from care.models import Invitation, PAProfile
+from care.models import AuditEvent, Invitation, PAProfile
 from employment import wages
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,9 @@ def test_inviting_a_pa_below_the_living_wage_shows_the_figure_and_date_and_sends
     response = client.post(url, {**KIT, "rate_checked": "on"})
     assert response.status_code == 302
     assert Invitation.objects.get().hourly_rate == Decimal("12.00")
+    # who confirmed the rate as lawful, and the figure, is in the audit log once
+    confirmed = AuditEvent.objects.filter(action="invitation.rate_below_minimum_confirmed", actor=parent)
+    assert confirmed.count() == 1 and "£12.00 an hour confirmed as lawful" in confirmed.get().summary
 
 
 @freeze_time(SUMMER_2026)
@@ -63,6 +66,7 @@ def test_adding_a_pa_by_mobile_below_the_living_wage_is_warned_too(client, famil
     assert not PAProfile.objects.filter(user__first_name="Dee").exists()
     assert client.post(url, {**DEE, "rate_checked": "on"}).status_code == 302
     assert PAProfile.objects.get(user__first_name="Dee").hourly_rate == Decimal("11.50")
+    assert AuditEvent.objects.filter(action="invitation.rate_below_minimum_confirmed").count() == 1
 
 
 @freeze_time("2026-03-02 12:00:00")
