@@ -254,15 +254,20 @@ def offer_shift(request, shift_pk):
 def offer_summary(offer):
     """"Offered to 3; 1 texted", then who was not texted or not offered, and why."""
     untexted = [r.pa for r in offer.recipients.filter(texted=False).select_related("pa__profile")]
-    parts = [f"Offered to {len(offer.eligible)}; {len(offer.eligible) - len(untexted)} texted "
-             f"(code {offer.code})."]
+    return " ".join([f"Offered to {len(offer.eligible)}; {len(offer.eligible) - len(untexted)} texted "
+                     f"(code {offer.code}).", *_not_reached(offer, untexted)])
+
+
+def _not_reached(offer, untexted):
+    """The offer summary's tail: who was not texted, and who was not offered, each with why."""
+    parts = []
     if untexted:
         names = ", ".join(f"{person_name(pa)} ({text_problem(pa) or 'not texted'})" for pa in untexted)
         parts.append(f"Not texted: {names} — they can answer on the shift page.")
     if offer.left_out:
         names = ", ".join(f"{person_name(pa)} ({why})" for pa, why in offer.left_out.items())
         parts.append(f"Not offered to {names}.")
-    return " ".join(parts)
+    return parts
 
 
 @require_POST
@@ -279,16 +284,9 @@ def widen_summary(offer):
     """"Added to the offer: A, B; 1 texted (code …)", then who was not texted or not offered, and why."""
     added = offer.recipients.filter(pa__in=offer.eligible).select_related("pa__profile")
     untexted = [r.pa for r in added if not r.texted]
-    parts = [f"Added to the offer: {', '.join(person_name(pa) for pa in offer.eligible)}; "
-             f"{len(offer.eligible) - len(untexted)} texted (code {offer.code}). "
-             f"{offer.already} had already been offered it."]
-    if untexted:
-        names = ", ".join(f"{person_name(pa)} ({text_problem(pa) or 'not texted'})" for pa in untexted)
-        parts.append(f"Not texted: {names} — they can answer on the shift page.")
-    if offer.left_out:
-        names = ", ".join(f"{person_name(pa)} ({why})" for pa, why in offer.left_out.items())
-        parts.append(f"Not offered to {names}.")
-    return " ".join(parts)
+    return " ".join([f"Added to the offer: {', '.join(person_name(pa) for pa in offer.eligible)}; "
+                     f"{len(offer.eligible) - len(untexted)} texted (code {offer.code}). "
+                     f"{offer.already} had already been offered it.", *_not_reached(offer, untexted)])
 
 
 @require_POST
