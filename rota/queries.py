@@ -266,7 +266,7 @@ def shift_pay(shift, terms=None):
     rates = pay.rates_for(shift, terms)
     if rates is None:
         return pay.money(national_minimum_wage(timezone.localdate(shift.start)) * shift.hours)
-    return pay.pay_for(kind=shift.kind, start=shift.start, end=shift.end, rates=rates).gross
+    return pay.planned_gross(shift.kind, shift.start, shift.end, rates)
 
 
 def shift_cost(shift, terms=None):
@@ -315,20 +315,51 @@ def budget_for(recipient, day):
 def budget_summary(recipient, day=None, now=None):
     """Planned cost of the rota over the budget period containing `day`, against the budget. Three queries."""
     day = day or timezone.localdate()
-    now = now or timezone.now()
     budget = budget_for(recipient, day)
     if budget is None:
         return BudgetSummary(budget=None, period_start=day, period_end=day)
-    summary = BudgetSummary(budget=budget, period_start=budget.period_start, period_end=budget.period_end)
+    return _summarise(budget, _costed(recipient, budget.period_start, budget.period_end), now)
+
+
+def week_and_budget(recipient, monday, now=None):
+    """(the planned cost of the week from `monday`, budget_summary(recipient, monday)) from one pass
+    over the shifts of both (three queries, not five): the rota page shows both, and the week is
+    nearly always inside the budget period, so each of its shifts would be costed twice."""
+    week_end = monday + datetime.timedelta(days=7)
+    budget = budget_for(recipient, monday)
+    if budget is None:
+        week = sum((cost for _, cost in _costed(recipient, monday, week_end)), Decimal("0.00"))
+        return week, BudgetSummary(budget=None, period_start=monday, period_end=monday)
+    costed = list(_costed(recipient, min(monday, budget.period_start), max(week_end, budget.period_end)))
+    week = sum((cost for shift, cost in costed if _starts_within(shift, monday, week_end)), Decimal("0.00"))
+    in_period = [(shift, cost) for shift, cost in costed
+                 if _starts_within(shift, budget.period_start, budget.period_end)]
+    return week, _summarise(budget, in_period, now)
+
+
+def _starts_within(shift, first_day, end_day):
+    return local_midnight(first_day) <= shift.start < local_midnight(end_day)
+
+
+def _costed(recipient, first_day, end_day):
+    """(shift, shift_cost) of every live shift starting on the local days [first_day, end_day): the
+    shifts in one query, every PA's terms in force by `end_day` in another."""
     shifts = (
         Shift.objects.live()
-        .filter(recipient=recipient, start__gte=local_midnight(budget.period_start),
-                start__lt=local_midnight(budget.period_end))
+        .filter(recipient=recipient, start__gte=local_midnight(first_day), start__lt=local_midnight(end_day))
         .select_related("pa__pa_profile")
+        # what costing reads, and no more: a budget period is hundreds of shifts, and building each
+        # one's PA with every column was most of the page's time
+        .only("kind", "start", "end", "pa", "pa__pa_profile__hourly_rate", "pa__pa_profile__sleep_in_rate")
     )
-    terms = pay.terms_by_pa(recipient, budget.period_end)
-    for shift in shifts:
-        cost = shift_cost(shift, terms)
+    terms = pay.terms_by_pa(recipient, end_day)
+    return ((shift, shift_cost(shift, terms)) for shift in shifts)
+
+
+def _summarise(budget, costed, now=None):
+    now = now or timezone.now()
+    summary = BudgetSummary(budget=budget, period_start=budget.period_start, period_end=budget.period_end)
+    for shift, cost in costed:
         summary.planned += cost
         summary.shift_count += 1
         if shift.end <= now:
@@ -352,9 +383,3 @@ def budget_warnings(summary):
     if summary.planned >= budget.amount * BUDGET_WARNING_SHARE:
         return [f"The rota uses {summary.share}% of the budget for the period: £{summary.remaining:,.2f} left."]
     return []
-
-
-def week_cost(recipient, monday):
-    shifts = Shift.objects.live().filter(recipient=recipient).in_week(monday).select_related("pa__pa_profile")
-    terms = pay.terms_by_pa(recipient, monday + datetime.timedelta(days=7))
-    return sum((shift_cost(s, terms) for s in shifts), Decimal("0.00"))

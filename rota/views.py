@@ -26,7 +26,7 @@ from .forms import (
 from .models import CalendarFeed, Offer, OfferRecipient, ReminderChoice, RotaSettings, Shift, ShiftPattern, Swap
 from .queries import (
     budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
-    rota_week, shift_cost, swaps_asked_of, text_problem, week_cost, week_in_view,
+    rota_week, shift_cost, swaps_asked_of, text_problem, week_and_budget, week_in_view,
 )
 
 
@@ -71,8 +71,7 @@ def week(request, recipient):
         .on_days(monday, monday + datetime.timedelta(days=6)).select_related("pa"),
     }
     if can_budget:
-        context["week_cost"] = week_cost(recipient, monday)
-        context["summary"] = budget_summary(recipient, monday)
+        context["week_cost"], context["summary"] = week_and_budget(recipient, monday)
     return render(request, "rota/week.html", context)
 
 

@@ -165,10 +165,11 @@ def test_rota_page_queries_do_not_grow_with_shifts_or_pas(client, family, parent
                                                           django_assert_max_num_queries):
     make_rota(family, monday, shifts, pas)
     client.force_login(parent)
-    # session, user, recipient; three permission checks (view, manage, budget) at two queries each
-    # (guardian asks user and group permissions); the week's shifts with their offer counts, their tasks;
-    # the needs-cover count; the sequence number; the week's cost; the budget and the period's shifts.
-    with django_assert_max_num_queries(15):
+    # session, user, recipient; the user's permissions on the person (one query, remembered for the
+    # view, manage and budget checks); the week's shifts with their offer counts, their tasks; the
+    # needs-cover count; the sequence number; the budget, the PAs' terms and the shifts of the budget
+    # period and the week together (week_and_budget: one pass for both figures); who is away.
+    with django_assert_max_num_queries(12):
         response = client.get(week_url(family, monday))
     assert response.content.decode().count('class="card shift-card') == shifts
 
