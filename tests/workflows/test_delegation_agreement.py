@@ -70,6 +70,9 @@ def test_the_agreement_is_agreed_in_turn_by_all_three_and_printed(client, signed
     texts = Message.objects.filter(purpose="delegation-agreement-pa", user=pa)
     assert texts.count() == 1 and "suction" not in texts.get().body.lower()
     client.force_login(pa)
+    # the PA's own record leads to it
+    record = client.get(reverse("competencies:detail", args=[process.competency_id])).content.decode()
+    assert agreement_url(process) in record
     page = client.get(agreement_url(process)).content.decode()
     assert "Spare tube at bedside; 999 plan" in page and PLANS["emergency_plan"] in page
     assert client.post(agreement_url(process, "acknowledge"), {"confirm": "on"}).status_code == 302
