@@ -1,10 +1,12 @@
 """Terms and leave pages: each view parses, checks the object permission, calls one service, renders."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from care.audit import record_staff_view
@@ -46,6 +48,13 @@ def terms(request, recipient):
     })
 
 
+def holiday_balances(recipient, day, pa=None):
+    """The running holiday balances, from the function settings.EMPLOYMENT_HOLIDAY_BALANCES names
+    (the rota's payroll, which reads the timesheets this app sits below); none without it."""
+    path = getattr(settings, "EMPLOYMENT_HOLIDAY_BALANCES", "")
+    return import_string(path)(recipient, day, pa=pa) if path else []
+
+
 @require_http_methods(["GET", "POST"])
 @recipient_permission_required()
 def leave(request, recipient):
@@ -71,6 +80,7 @@ def leave(request, recipient):
     record_staff_view(request, recipient, "Leave and sickness")
     return render(request, "employment/leave.html", {
         "recipient": recipient,
+        "balances": holiday_balances(recipient, timezone.localdate(), pa=None if employer else user),
         "absences": absences(recipient, None if sees_all else user),
         "form": form if is_pa else None,
         "sickness_form": SicknessForm(pas=pas, initial={"first_day": timezone.localdate(),

@@ -193,6 +193,8 @@ ROTA_SHIFTS_AHEAD_DAYS = 2 * 366
 # Care's invitation pages warn of an hourly rate below the National Living Wage through this callable
 # (rate -> message or None): the wage table lives in employment, which care may not import.
 CARE_RATE_WARNING = "employment.wages.rate_warning"
+# The leave page shows the holiday balances, worked out from the timesheets in the rota above it.
+EMPLOYMENT_HOLIDAY_BALANCES = "rota.payroll.holiday_balances"
 
 # --- Redis: channel layer, Celery broker, cache ---------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

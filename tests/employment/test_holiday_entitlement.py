@@ -101,6 +101,18 @@ def test_pa_and_budget_holder_see_the_balance_in_days_and_hours(client, family, 
     assert "Entitled to 16.80 days (100.80 h)" in body and "12.07% of hours worked" in body
 
 
+def test_the_leave_page_shows_the_balance_where_the_pa_asks_for_leave(client, family, parent, pa, pa2):
+    terms(family, pa, weekly_hours=Decimal("18"), days_per_week=Decimal("3"), leave_year_start=APRIL)
+    terms(family, pa2, contract="irregular")
+    url = reverse("employment:leave", args=[family.pk])
+    client.force_login(pa)
+    body = client.get(url).content.decode()
+    assert "100.80 h left (16.80 days)" in body and "12.07% of hours worked" not in body  # only their own
+    client.force_login(parent)
+    body = client.get(url).content.decode()
+    assert "100.80 h left (16.80 days)" in body and "12.07% of hours worked" in body
+
+
 def test_the_pay_export_shows_the_regular_hours_earned_in_the_period(client, family, parent, pa):
     terms(family, pa, weekly_hours=Decimal("30"), days_per_week=Decimal("5"), leave_year_start=APRIL)
     absence(family, pa, datetime.date(2027, 4, 5), hours=Decimal("6"))
