@@ -199,9 +199,10 @@ def test_a_missed_record_is_chased_once_by_text_and_shown_to_the_budget_holder_a
         client, family, parent, pa, glucose, nurse, django_capture_on_commit_callbacks):
     from workflows.delegation.jobs import missed_care_records
 
-    ended_3h_ago = shift_for(family, pa, glucose, start=timezone.now() - 9 * HOUR)
-    recorded = shift_for(family, pa, glucose, start=timezone.now() - 10 * HOUR)
-    shift_for(family, pa, glucose, start=timezone.now() - 7 * HOUR)  # ended an hour ago: not yet chased
+    # one PA's shifts never overlap (PostgreSQL refuses a double booking)
+    ended_3h_ago = shift_for(family, pa, glucose, start=timezone.now() - 5 * HOUR, hours=2)
+    recorded = shift_for(family, pa, glucose, start=timezone.now() - 8 * HOUR, hours=2)
+    shift_for(family, pa, glucose, start=timezone.now() - 2 * HOUR, hours=1)  # ended an hour ago: not yet chased
     care_given.record_care_given(actor=pa, shift=recorded, healthcare_task=glucose, done_at=recorded.start + HOUR,
                                  result="done", observations={"glucose": "5.5"}, client_key=uuid.uuid4())
     with django_capture_on_commit_callbacks(execute=True):
