@@ -331,14 +331,13 @@ def week_and_budget(recipient, monday, now=None):
         week = sum((cost for _, cost in _costed(recipient, monday, week_end)), Decimal("0.00"))
         return week, BudgetSummary(budget=None, period_start=monday, period_end=monday)
     costed = list(_costed(recipient, min(monday, budget.period_start), max(week_end, budget.period_end)))
-    week = sum((cost for shift, cost in costed if _starts_within(shift, monday, week_end)), Decimal("0.00"))
-    in_period = [(shift, cost) for shift, cost in costed
-                 if _starts_within(shift, budget.period_start, budget.period_end)]
-    return week, _summarise(budget, in_period, now)
+    week = sum((cost for _, cost in _starting_within(costed, monday, week_end)), Decimal("0.00"))
+    return week, _summarise(budget, _starting_within(costed, budget.period_start, budget.period_end), now)
 
 
-def _starts_within(shift, first_day, end_day):
-    return local_midnight(first_day) <= shift.start < local_midnight(end_day)
+def _starting_within(costed, first_day, end_day):
+    start, end = local_midnight(first_day), local_midnight(end_day)
+    return [(shift, cost) for shift, cost in costed if start <= shift.start < end]
 
 
 def _costed(recipient, first_day, end_day):
