@@ -85,7 +85,8 @@ class CircleFlow:
     process other than through its steps."""
 
     may_view = None
-    # relations of the process that (nearly) every step reads: loaded with the task (locked_activation)
+    # relations of the process most steps read, loaded with the task (locked_activation): two at most,
+    # for PostgreSQL's planner (see there)
     step_reads = ()
 
     def has_view_permission(self, user, obj=None):
@@ -109,16 +110,18 @@ def locked_activation(task):
     Viewflow takes the flow's lock (`SELECT 1 ... FOR UPDATE NOWAIT` on the flow's own process
     row), reloads the task, then reads the base process row and, to coerce it, the flow's own
     process row: four queries a step. Here the reload joins both process rows (`select_related`
-    down the multi-table link), the task's owner and the relations of the process every step reads
-    (the flow's `step_reads`), and, with `select_for_update_lock`, is itself the lock: the same row
+    down the multi-table link) and the relations of the process most steps read (the flow's
+    `step_reads`), and, with `select_for_update_lock`, is itself the lock: the same row
     locked the same way (NOWAIT, retried as Viewflow retries), so the activation's coercion and our
     permission checks (`delegation_of`) find everything already loaded."""
     flow_class = task.flow_task.flow_class
     link = _get_related_path(flow_class.process_class, Process)
     process = "process__" + link if link else "process"
+    # Not the task's owner too: PostgreSQL plans a join of six tables or more in milliseconds (each
+    # table more costs more than the query it would save), so a step that needs the owner reads it.
     rows = Task.objects.select_related(
-        process, "owner", *(f"{process}__{name}" for name in getattr(flow_class, "step_reads", ()))
-    ).filter(pk=task.pk)
+        process, *(f"{process}__{name}" for name in getattr(flow_class, "step_reads", ()))
+    ).filter(pk=task.pk).order_by()
     held = ReadingLock(rows, process, flow_class.lock_impl)
     with lock.lock_scope(held, flow_class, task.process_id):
         for field in Task._meta.concrete_fields:  # as refresh_from_db would, the process included

@@ -45,8 +45,8 @@ class DelegationFlow(CircleFlow, flow.Flow):
     process_class = DelegationProcess
     lock_impl = lock.select_for_update_lock
     may_view = staticmethod(permissions.may_view)  # everyone in the person's circle
-    # the audit rows name the person, texts go to the PA, the competency is opened for the task
-    step_reads = ("recipient", "pa", "healthcare_task")
+    # the audit rows name the person; the PA is texted, and named on the step only they may take
+    step_reads = ("recipient", "pa")
 
     start = (
         flow.Start(steps.RequestDelegationView.as_view())
