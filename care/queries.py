@@ -110,3 +110,10 @@ def caseload(recipients, search=""):
         )
         .order_by("display_name", "pk")
     )
+
+
+def budget_holders(recipient):
+    """The person's budget holders with an active account (and their profile, for texting them)."""
+    ids = Membership.objects.active().filter(recipient=recipient, role=Role.BUDGET_HOLDER).values("user")
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).select_related("profile") \
+        .order_by("first_name", "pk")

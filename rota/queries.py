@@ -10,6 +10,7 @@ from django.utils import timezone
 from care.kernel.clock import local_midnight, london
 from care.kernel.names import person_name
 from care.models import Membership, PersonalHealthBudget, Role
+from care.queries import budget_holders  # noqa: F401  (rota.services and workflows.hospital ask it here)
 from competencies.models import Competency
 from employment.availability import unavailable_pas
 from employment.models import Absence
@@ -139,11 +140,6 @@ def circle_pas(recipient):
     """Users who are PAs in the circle today, for the "assign" choice."""
     ids = Membership.objects.active().filter(recipient=recipient, role=Role.PA).values("user")
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("first_name", "last_name")
-
-
-def budget_holders(recipient):
-    ids = Membership.objects.active().filter(recipient=recipient, role=Role.BUDGET_HOLDER).values("user")
-    return get_user_model().objects.filter(pk__in=ids, is_active=True).select_related("profile")
 
 
 def eligible_pas(shift):

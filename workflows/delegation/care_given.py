@@ -16,6 +16,7 @@ from django.utils import timezone
 from care.kernel.names import person_name
 from care.models import Membership, Role
 from care.permissions import PA_RECORD_READERS, can
+from care.queries import budget_holders
 from care.services import record_audit
 from competencies.models import Competency
 from competencies.observations import for_task
@@ -104,11 +105,6 @@ def _practitioners(shift, pa):
     return {m.user for m in rows}
 
 
-def _budget_holders(recipient):
-    rows = Membership.objects.active().filter(recipient=recipient, role=Role.BUDGET_HOLDER).select_related("user")
-    return {m.user for m in rows}
-
-
 @transaction.atomic
 def raise_concern(*, actor, shift, what_happened, what_they_did, who_they_told="", client_key):
     """A concern or incident from the shift: the accountable practitioner and the budget holder are
@@ -127,7 +123,7 @@ def raise_concern(*, actor, shift, what_happened, what_they_did, who_they_told="
     )
     record_audit(actor=actor, recipient=shift.recipient, action="care_given.concern",
                  summary=f"{concern.reference} raised by {person_name(actor)}")
-    for user in sorted(_practitioners(shift, actor) | _budget_holders(shift.recipient), key=lambda u: u.pk):
+    for user in sorted(_practitioners(shift, actor) | set(budget_holders(shift.recipient)), key=lambda u: u.pk):
         if user.pk != actor.pk:
             texts.concern_raised(concern, user)
     return concern

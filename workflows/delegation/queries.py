@@ -181,13 +181,6 @@ def open_concerns(user, recipients):
     )
 
 
-def budget_holders(recipient):
-    from care.models import Membership, Role
-
-    return [m.user for m in Membership.objects.active().filter(recipient=recipient, role=Role.BUDGET_HOLDER)
-            .select_related("user").order_by("user__first_name", "user__pk")]
-
-
 def agreements_waiting(user, recipients):
     """Delegations in force whose agreement waits for this user: the employer's agreement (for the
     people they consent for) once the practitioner agreed, the PA's acknowledgement once the

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import notifications
-from care.models import Membership, Role
+from care.queries import budget_holders
 
 
 def page_link(process):
@@ -33,15 +33,13 @@ def asked_to_accept(process):
 def signed_off(process, until):
     """The PA hears the delegation is signed off, and each budget holder that it waits for their
     agreement as the employer: one batch of texts (send_sms_many), not a round of queries each."""
-    holders = Membership.objects.active().filter(recipient=process.recipient, role=Role.BUDGET_HOLDER) \
-        .select_related("user")
     return notifications.send_sms_many([
         _text(process, process.pa, "signed-off",
               f"delegation {process.reference} is signed off until {timezone.localtime(until):%d %b %Y}. Details:",
               once_per=f"{until:%Y%m%d%H%M}"),
-        *(_text(process, membership.user, "agreement-employer",
+        *(_text(process, holder, "agreement-employer",
                 f"delegation {process.reference} is signed off: please read and agree it as the employer.")
-          for membership in holders),
+          for holder in budget_holders(process.recipient)),
     ])
 
 

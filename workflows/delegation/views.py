@@ -14,6 +14,7 @@ from viewflow.workflow.status import STATUS
 from care.audit import record_staff_view
 from care.kernel.names import person_name
 from care.permissions import can, get_recipient_or_404, may_read_pa_record
+from care.queries import budget_holders
 
 from . import driving, forms, permissions, queries, services
 from .models import DelegationAgreement, DelegationProcess
@@ -203,7 +204,7 @@ def _agreement_context(user, process, employer_form=None, acknowledge_form=None)
         "practitioner_agreement": parties.get(party.PRACTITIONER),
         "employer_agreement": parties.get(party.EMPLOYER),
         "pa_agreement": parties.get(party.PA_SIGNED),
-        "employers": queries.budget_holders(process.recipient),
+        "employers": budget_holders(process.recipient),
         "employer_form": employer_form or (forms.EmployerAgreementForm()
                                            if in_force and employer_due and can(user, "consent_delegation",
                                                                                 process.recipient) else None),
