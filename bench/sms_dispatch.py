@@ -181,6 +181,9 @@ def run(*, total, rate, workers, port):
             cpu = time.process_time() - cpu_started
 
     stats = fetch_stats(port)
+    if os.environ.get("BENCH_SMS_TIMES"):
+        with open(os.environ["BENCH_SMS_TIMES"], "w") as out:
+            json.dump({"start": time.time() - (time.monotonic() - started), "times": stats["times"]}, out)
     rows = dict(Message.objects.filter(purpose="bench").values_list("idempotency_key", "status"))
     accepted = stats["accepted"]
     sent = sum(1 for s in rows.values() if s == Status.SENT)

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 # The name notifications.tasks registers its send task under; also what workers and the broker see.
 SEND_MESSAGE_TASK = "notifications.send_message"
+# First sends go to the "sms" queue (settings.CELERY_TASK_ROUTES); a retry, or a text handed back
+# under the sending rate, to this one, so it never waits behind a backlog of first sends.
+RETRY_QUEUE = "sms_retry"
 
 MAX_ATTEMPTS = 8
 RETRY_CAP = datetime.timedelta(minutes=10)
@@ -283,7 +286,7 @@ def _schedule(message_pk, *, at):
     there the periodic job picks the message up once it is due."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    transaction.on_commit(lambda: send_message_task().apply_async((message_pk,), eta=at))
+    transaction.on_commit(lambda: send_message_task().apply_async((message_pk,), eta=at, queue=RETRY_QUEUE))
 
 
 def send_due_messages(limit=100):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -110,6 +111,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before its first use in each request or task.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -231,6 +234,17 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Texts have queues of their own, so a burst of them never waits behind the periodic jobs, and a
+# retry (or a text handed back under the sending rate) never waits behind a backlog of first sends.
+# A worker started without -Q consumes all three; kombu takes from each in turn.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("sms"), Queue("sms_retry")]
+CELERY_TASK_ROUTES = {"notifications.send_message": {"queue": "sms"}}
+# Tasks open and close database connections as requests do (paworkflow/celery.py), and a worker's
+# fixed pool keeps each connection this long (web processes keep DB_CONN_MAX_AGE). Celery's Django
+# fix-up would otherwise close them after every task: a new PostgreSQL connection for every text.
+WORKER_DB_CONN_MAX_AGE = int(os.environ.get("WORKER_DB_CONN_MAX_AGE", "600"))
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- SMS ------------------------------------------------------------------------
