@@ -44,6 +44,16 @@ NEW_PA_DIVISOR = 2
 CLINICAL = "act_clinically"
 
 
+def _service(steps):
+    """`steps` as one transaction, a savepoint when called inside another (what the competencies
+    pages and tests rely on: they catch a refusal and go on), and as `.in_step` without a savepoint
+    of its own, for a delegation step's service: that runs in the step's transaction and lets no
+    error go on (the step is undone whole), so the savepoint would only cost two queries."""
+    service = transaction.atomic(steps)
+    service.in_step = transaction.atomic(savepoint=False)(steps)
+    return service
+
+
 def _require_clinician(actor, recipient):
     if not can(actor, CLINICAL, recipient):
         raise PermissionDenied("Only a clinician in this person's circle may do this.")
@@ -95,7 +105,7 @@ def _last_assessment_failed(competency):
     ).exists()
 
 
-@transaction.atomic
+@_service
 def start_training(*, pa, recipient, task, actor):
     """The competency record a delegation trains towards (status in training); reused if already open."""
     check_delegable(task)
@@ -115,7 +125,7 @@ def start_training(*, pa, recipient, task, actor):
     return competency
 
 
-@transaction.atomic
+@_service
 def record_training(
     *, competency, trainer, trained_on, method, materials="", supervised_practices=0, notes="", not_before=None
 ):
@@ -146,7 +156,7 @@ def record_training(
     return record
 
 
-@transaction.atomic
+@_service
 def record_assessment(*, competency, assessor, assessed_on, results, notes="", reassessment=False):
     """`results` maps each of the task's criteria to True (met) or False. The outcome follows:
     competent only when every criterion is met. The third failure ends the training.
@@ -208,7 +218,7 @@ def _review_days(competency, asked, at):
     return asked
 
 
-@transaction.atomic
+@_service
 def sign_off(*, competency, actor, notes="", at=None, review_interval_days=None):
     """The clinician's sign-off: the competency becomes valid for the interval the clinician
     sets, never longer than max_review_days (which is also the default)."""

@@ -5,6 +5,13 @@ completes the Viewflow task, in one transaction. The step views call them with t
 Viewflow has started for the request; driving.py runs the same steps without HTTP (demo data,
 the benchmark, tests) and checks permissions itself, because Viewflow's activation transitions
 do not. Nothing here imports the flow: the flow imports these.
+
+A step's service always runs inside the step's own transaction (the flow's lock, taken by Viewflow's
+view or by nodes.take_step), so it takes no savepoint of its own (`atomic(savepoint=False)`): an
+error from it undoes the whole step, and until then Django refuses any further query in that
+transaction, so nothing half-written can be committed by a caller that catches the error and goes
+on. The one caller that does go on, a step's page showing its form again, holds the savepoint itself
+(steps.StepView). The competencies services they call run the same way (`.in_step`).
 """
 import datetime
 
@@ -40,10 +47,25 @@ CLINICAL = "act_clinically"
 
 # Gates: the flow asks these about the process (each gets the node's activation).
 
+def _hand_on(process, key, record):
+    """A record this step has just written (or locked and changed), for the gates after it.
+
+    The process object travels through the whole activation chain of one step (the step, then each
+    gate and node it leads to), and each step reads its task and process afresh, so a gate finds here
+    only what the step it follows wrote, in the same transaction. A gate reached any other way (a
+    timer firing, a review opened early) finds nothing and reads the database."""
+    process.__dict__.setdefault("_written_by_step", {})[key] = record
+
+
+def _handed_on(activation, key):
+    return activation.process.__dict__.get("_written_by_step", {}).get(key)
+
+
 def _competency(activation):
-    # Fresh from the database: the process object travels through the whole activation
-    # chain, so its cached competency predates the step that just changed it.
-    return Competency.objects.select_related("task").get(pk=activation.process.competency_id)
+    # As this step left it (locked and changed by a competencies service), else fresh from the
+    # database: the process's own cached competency may predate the step that changed it.
+    return _handed_on(activation, "competency") or \
+        Competency.objects.select_related("task").get(pk=activation.process.competency_id)
 
 
 def _record_of(activation):
@@ -52,20 +74,25 @@ def _record_of(activation):
 
 
 def risk_accepted(activation):
-    latest = activation.process.risk_assessments.order_by("-assessed_at", "-pk").first()
+    latest = _handed_on(activation, "risk_assessment") or \
+        activation.process.risk_assessments.order_by("-assessed_at", "-pk").first()
     return latest is not None and latest.decision == DelegationRiskAssessment.Decision.PROCEED
 
 
-def _agreed(process, party):
-    return process.agreements.filter(party=party, agreed=True).exists()
+def _agreed(activation, party):
+    # one answer per party (a database constraint): the one this step wrote decides
+    answer = _handed_on(activation, ("agreement", party))
+    if answer is not None:
+        return answer.agreed
+    return activation.process.agreements.filter(party=party, agreed=True).exists()
 
 
 def person_consented(activation):
-    return _agreed(activation.process, DelegationAgreement.Party.PERSON)
+    return _agreed(activation, DelegationAgreement.Party.PERSON)
 
 
 def pa_accepted(activation):
-    return _agreed(activation.process, DelegationAgreement.Party.PA)
+    return _agreed(activation, DelegationAgreement.Party.PA)
 
 
 def reassessing(activation):
@@ -118,7 +145,8 @@ def renewed(activation):
 
 def open_competency(activation):
     process = activation.process
-    competency = competencies.start_training(
+    # inside the Function node's own savepoint, in the step's transaction
+    competency = competencies.start_training.in_step(
         pa=process.pa, recipient=process.recipient, task=process.healthcare_task, actor=None
     )
     process.competency = competency
@@ -148,14 +176,17 @@ def _audit(process, actor, action, summary):
 
 
 def validate_request(*, actor, recipient, pa, healthcare_task):
+    """Refuse the request, or return the expired delegation it reassesses (expired_delegation), read
+    with the check for one already under way: the delegations of this task to this PA for this
+    person, one query (a few rows: one for each time it was delegated)."""
     if not permissions.may_request(actor, recipient):
         raise PermissionDenied("Only the budget holder, a carer or a clinician of this person can ask.")
     competencies.check_delegable(healthcare_task)
     if not Membership.objects.active().filter(recipient=recipient, user=pa, role=Role.PA).exists():
         raise ValidationError(f"{person_name(pa)} is not a PA in {recipient}'s circle.")
-    open_one = DelegationProcess.objects.filter(
-        recipient=recipient, pa=pa, healthcare_task=healthcare_task, status=PROCESS.NEW
-    ).first()
+    earlier = list(DelegationProcess.objects.filter(recipient=recipient, pa=pa, healthcare_task=healthcare_task)
+                   .select_related("competency").order_by("-created", "-pk"))
+    open_one = next((process for process in earlier if process.status == PROCESS.NEW), None)
     if open_one:
         raise ValidationError(f"A delegation of this task to {person_name(pa)} is already under way ({open_one.reference}).")
     live = Competency.objects.live().filter(recipient=recipient, pa=pa, task=healthcare_task).first()
@@ -163,14 +194,14 @@ def validate_request(*, actor, recipient, pa, healthcare_task):
         raise ValidationError(
             f"{person_name(pa)} already has this task: {live.get_status_display().lower()} (record C{live.pk})."
         )
+    return expired_delegation(earlier)
 
 
-def expired_delegation(*, recipient, pa, healthcare_task):
-    """The last delegation of this task to this PA for this person, when it ended because its
-    competency expired (unrenewed or lapsed), not because a clinician revoked it or the PA was
-    found not competent: a new request reassesses it rather than starting over."""
-    last = (DelegationProcess.objects.filter(recipient=recipient, pa=pa, healthcare_task=healthcare_task)
-            .exclude(status=PROCESS.NEW).select_related("competency").order_by("-created", "-pk").first())
+def expired_delegation(delegations):
+    """Of `delegations` (of one task to one PA for one person, newest first), the last that ended,
+    when it ended because its competency expired (unrenewed or lapsed), not because a clinician
+    revoked it or the PA was found not competent: a new request reassesses it rather than starting over."""
+    last = next((process for process in delegations if process.status != PROCESS.NEW), None)
     if last is None or last.competency is None or last.competency.status != Status.EXPIRED:
         return None
     return last
@@ -185,22 +216,22 @@ def reusable_assessment(process):
             .select_related("assessor").order_by("-assessed_at", "-pk").first())
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def request_delegation(*, activation, actor, recipient, pa, healthcare_task, reason):
     """The start step: refuse a non-delegable task, a PA from outside the circle, or a duplicate."""
-    validate_request(actor=actor, recipient=recipient, pa=pa, healthcare_task=healthcare_task)
+    reassesses = validate_request(actor=actor, recipient=recipient, pa=pa, healthcare_task=healthcare_task)
     if not reason.strip():
         raise ValidationError("Say why this task should be delegated.")
     process = activation.process
     process.recipient, process.pa, process.healthcare_task = recipient, pa, healthcare_task
     process.requested_by, process.reason = actor, reason
-    process.reassesses = expired_delegation(recipient=recipient, pa=pa, healthcare_task=healthcare_task)
+    process.reassesses = reassesses
     activation.execute()
     _audit(process, actor, "requested", f"{healthcare_task.name} to {person_name(pa)} requested by {person_name(actor)}")
     return process
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def assess_risk(*, activation, actor, decision, hazards="", controls="", reason="", still_stands=False):
     """The clinician's risk assessment. On a re-delegation, `still_stands` confirms the expired
     delegation's assessment: its hazards and controls are copied and linked, and the PA goes
@@ -219,10 +250,10 @@ def assess_risk(*, activation, actor, decision, hazards="", controls="", reason=
         hazards, controls = reused.hazards, reused.controls
     if not hazards.strip():
         raise ValidationError("Say what the hazards are for this person.")
-    DelegationRiskAssessment.objects.create(
+    _hand_on(process, "risk_assessment", DelegationRiskAssessment.objects.create(
         process=process, assessor=actor, hazards=hazards, controls=controls, decision=decision, reason=reason,
         reuses=reused,
-    )
+    ))
     if declined:
         record_outcome(process, DelegationOutcome.DECLINED, reason)
     elif process.practitioner_id is None:
@@ -234,14 +265,15 @@ def assess_risk(*, activation, actor, decision, hazards="", controls="", reason=
     activation.execute()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def agree(*, activation, actor, party, agreed, notes=""):
     """One party's answer in the three-way agreement, with who and when. The PA's part is the
     named PA's alone (the step checks it too; this is the last line for any other way in)."""
     process = activation.process
     if party == DelegationAgreement.Party.PA and actor.pk != process.pa_id:
         raise PermissionDenied("Only the PA this delegation names can accept it.")
-    DelegationAgreement.objects.create(process=process, party=party, given_by=actor, agreed=agreed, notes=notes)
+    _hand_on(process, ("agreement", party), DelegationAgreement.objects.create(
+        process=process, party=party, given_by=actor, agreed=agreed, notes=notes))
     label = DelegationAgreement.Party(party).label
     if not agreed:
         record_outcome(process, DelegationOutcome.NOT_AGREED, f"{label} did not agree. {notes}".strip())
@@ -251,20 +283,22 @@ def agree(*, activation, actor, party, agreed, notes=""):
     activation.execute()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def train(*, activation, actor, **record):
     requested_on = timezone.localdate(activation.process.created)
-    competencies.record_training(competency=_record_of(activation), trainer=actor, not_before=requested_on, **record)
+    competencies.record_training.in_step(competency=_record_of(activation), trainer=actor, not_before=requested_on,
+                                         **record)
     activation.execute()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def assess(*, activation, actor, assessed_on, results, notes=""):
     process = activation.process
-    assessment = competencies.record_assessment(
+    assessment = competencies.record_assessment.in_step(
         competency=_record_of(activation), assessor=actor, assessed_on=assessed_on, results=results, notes=notes,
         reassessment=reassessing(activation),
     )
+    _hand_on(process, "competency", assessment.competency)
     if assessment.competency.status == Status.REVOKED:
         record_outcome(process, DelegationOutcome.NOT_COMPETENT,
                        f"Not competent after {competencies.MAX_ASSESSMENT_ATTEMPTS} assessments")
@@ -314,7 +348,7 @@ def _terms(process, plans):
     return terms
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def sign_off(*, activation, actor, notes="", review_interval_days=None, at=None, plans=None):
     """The practitioner sets the interval to the review, up to the catalogue's maximum (less
     for a PA's first sign-off for this person: competencies.max_review_days), and agrees the
@@ -324,8 +358,9 @@ def sign_off(*, activation, actor, notes="", review_interval_days=None, at=None,
     process = activation.process
     _accountable(process, actor, "signing off")
     _terms(process, plans if plans is not None else plans_on_record(process.recipient))
-    record = competencies.sign_off(competency=_record_of(activation), actor=actor, notes=notes, at=at,
-                                   review_interval_days=review_interval_days)
+    record = competencies.sign_off.in_step(competency=_record_of(activation), actor=actor, notes=notes, at=at,
+                                           review_interval_days=review_interval_days)
+    _hand_on(process, "competency", record.competency)
     DelegationAgreement.objects.create(process=process, party=DelegationAgreement.Party.PRACTITIONER,
                                        given_by=actor, agreed=True, at=at or timezone.now())
     record_outcome(process, DelegationOutcome.SIGNED_OFF)
@@ -448,7 +483,7 @@ class Review:
     RENEW, REVOKE, CLOSE = "renew", "revoke", "close"
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def review(*, activation, actor, decision, reason="", notes="", results=None):
     """Renew (a new sign-off, then wait for the next review), revoke, or — when the competency
     already ended elsewhere — close the review. Renewing re-observes the PA against every

@@ -4,6 +4,7 @@ service, and redirects to the process page. The flow declares these; nothing her
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -73,7 +74,10 @@ class StepView(FormView):
 
     def form_valid(self, form):
         try:
-            outcome = self.perform(form)
+            # the step's services take no savepoint of their own (services' docstring): this page goes
+            # on after a refusal, to show the form again, so it holds one around them
+            with transaction.atomic():
+                outcome = self.perform(form)
         except ValidationError as exc:
             # a service names the field it refuses when it can: the message goes beside it
             by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
@@ -107,9 +111,10 @@ class RequestDelegationView(StepView):
 
     def form_valid(self, form):
         try:
-            process = services.request_delegation(
-                activation=self.activation, actor=self.request.user, **form.cleaned_data
-            )
+            with transaction.atomic():  # as StepView.form_valid
+                process = services.request_delegation(
+                    activation=self.activation, actor=self.request.user, **form.cleaned_data
+                )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, list(getattr(exc, "messages", [str(exc)])))
             return self.form_invalid(form)
