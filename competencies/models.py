@@ -154,6 +154,12 @@ class CompetencyQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
 
+    def live_one(self, *, pa, recipient, task):
+        """The live competency of this PA in this task for this person (a constraint allows one), or
+        None. One query, by pk: the model's ordering would join the person, the task and the PA to
+        sort at most one row."""
+        return self.live().filter(pa=pa, recipient=recipient, task=task).order_by("pk").first()
+
     def signed_off(self):
         return self.filter(status=Status.SIGNED_OFF)
 

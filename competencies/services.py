@@ -109,7 +109,7 @@ def _last_assessment_failed(competency):
 def start_training(*, pa, recipient, task, actor):
     """The competency record a delegation trains towards (status in training); reused if already open."""
     check_delegable(task)
-    existing = Competency.objects.live().filter(pa=pa, recipient=recipient, task=task).first()
+    existing = Competency.objects.live_one(pa=pa, recipient=recipient, task=task)
     if existing:
         if existing.status != Status.IN_TRAINING:
             raise ValidationError(

@@ -189,7 +189,7 @@ def validate_request(*, actor, recipient, pa, healthcare_task):
     open_one = next((process for process in earlier if process.status == PROCESS.NEW), None)
     if open_one:
         raise ValidationError(f"A delegation of this task to {person_name(pa)} is already under way ({open_one.reference}).")
-    live = Competency.objects.live().filter(recipient=recipient, pa=pa, task=healthcare_task).first()
+    live = Competency.objects.live_one(pa=pa, recipient=recipient, task=healthcare_task)
     if live:
         raise ValidationError(
             f"{person_name(pa)} already has this task: {live.get_status_display().lower()} (record C{live.pk})."
