@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notifications import sms
 
@@ -124,3 +126,43 @@ def test_the_product_texts_are_found_and_still_pass():
     for path, bodies in found.items():
         for body in bodies:
             assert sms.clinical_word(body) is None, (path, body, sms.clinical_word(body))
+
+
+# --- The shortcut: the regex runs only when a word of the body starts some term -----------------
+
+def regex_alone(body):
+    """What clinical_word answered before its shortcut: the vocabulary's regexes, tried in turn."""
+    extra = tuple(sorted({str(term) for source in sms._sources for term in source() if str(term).strip()}))
+    for matcher in sms._matcher(extra):
+        found = matcher.search(body)
+        if found:
+            return found.group(0)
+    return None
+
+
+def every_term():
+    return [*sms.clinical_words.TERMS, *sms.clinical_words.CAPITALS]
+
+
+def test_every_term_is_still_found_however_it_is_written():
+    for term in every_term():
+        said = term.rstrip("*")
+        written = [said, said + "es", said.upper(), said.title(), f"({said})", f"x {said}, y", f"{said}'s"]
+        for body in written:
+            assert sms.clinical_word(body) == regex_alone(body), body
+        assert sms.clinical_word(f"paworkflow: re {said} at 10:00") is not None, term
+
+
+fragments = st.sampled_from(
+    [term.rstrip("*") for term in every_term()] + ["paworkflow:", "shift", "10:00", "-", "'", "_", "é", "ſ", "K",
+                                                    "Reply YES 123456", "https://x.invalid/rota/", "£13.50"]
+)
+separators = st.sampled_from([" ", "", "-", "_", "\n", ". ", "  ", "\u00a0", "s "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(fragments, separators), max_size=8), st.booleans())
+def test_the_shortcut_answers_as_the_regex_alone_does(parts, upper):
+    body = "".join(fragment + separator for fragment, separator in parts)
+    body = body.upper() if upper else body
+    assert sms.clinical_word(body) == regex_alone(body)
