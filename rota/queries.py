@@ -317,12 +317,14 @@ def budget_summary(recipient, day=None, now=None):
     return _summarise(budget, _costed(recipient, budget.period_start, budget.period_end), now)
 
 
-def week_and_budget(recipient, monday, now=None):
+def week_and_budget(recipient, monday, now=None, budget=...):
     """(the planned cost of the week from `monday`, budget_summary(recipient, monday)) from one pass
     over the shifts of both (three queries, not five): the rota page shows both, and the week is
-    nearly always inside the budget period, so each of its shifts would be costed twice."""
+    nearly always inside the budget period, so each of its shifts would be costed twice.
+    `budget`: budget_for(recipient, monday), when the caller has read it already."""
     week_end = monday + datetime.timedelta(days=7)
-    budget = budget_for(recipient, monday)
+    if budget is ...:
+        budget = budget_for(recipient, monday)
     if budget is None:
         week = sum((cost for _, cost in _costed(recipient, monday, week_end)), Decimal("0.00"))
         return week, BudgetSummary(budget=None, period_start=monday, period_end=monday)

@@ -17,7 +17,7 @@ from care.kernel.names import person_name
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
 from employment.models import Absence
 
-from . import ical, live, payroll, services
+from . import ical, live, payroll, services, week_cache
 from .forms import (
     AnswerForm, AssignForm, CancelForm, CopyWeekForm, DropForm, EndPatternForm, NeedsCoverForm, PatternForm,
     ReminderForm, RotaSettingsForm, ShiftForm, SwapAskForm, SwapDecisionForm, UnavailableForm, VersionForm,
@@ -25,8 +25,8 @@ from .forms import (
 )
 from .models import CalendarFeed, Offer, OfferRecipient, ReminderChoice, RotaSettings, Shift, ShiftPattern, Swap
 from .queries import (
-    budget_summary, my_shifts, national_minimum_wage, needs_cover_count, offers_waiting_for, oncost_percent,
-    rota_week, shift_cost, swaps_asked_of, text_problem, week_and_budget, week_in_view,
+    budget_summary, my_shifts, national_minimum_wage, offers_waiting_for, oncost_percent, shift_cost,
+    swaps_asked_of, text_problem, week_in_view,
 )
 
 
@@ -54,25 +54,27 @@ def week(request, recipient):
     user = request.user
     record_staff_view(request, recipient, "Rota")
     can_budget = can(user, "view_budget", recipient)
-    context = {
+    can_manage = can(user, "manage_rota", recipient)
+    today = timezone.localdate()
+    shown = week_cache.week(recipient, monday, today=today, can_manage=can_manage, can_budget=can_budget)
+    return render(request, "rota/week.html", {
         "recipient": recipient,
         "monday": monday,
         "sunday": monday + datetime.timedelta(days=6),
         "previous": monday - datetime.timedelta(days=7),
         "next": monday + datetime.timedelta(days=7),
-        "today": timezone.localdate(),
-        "days": rota_week(recipient, monday),
-        "can_manage": can(user, "manage_rota", recipient),
-        "needs_cover": needs_cover_count(recipient),
-        "seq": live.current_seq(recipient.pk),
+        "grid": shown.days,
+        "can_manage": can_manage,
+        "can_budget": can_budget,
+        "needs_cover": shown.needs_cover,
+        "seq": shown.seq,
         "outside": outside,
         "pay_pages": can_budget or can(user, "work_shifts", recipient),
         "away": Absence.objects.approved().filter(recipient=recipient)
         .on_days(monday, monday + datetime.timedelta(days=6)).select_related("pa"),
-    }
-    if can_budget:
-        context["week_cost"], context["summary"] = week_and_budget(recipient, monday)
-    return render(request, "rota/week.html", context)
+        "week_cost": shown.week_cost,
+        "budget_warnings": shown.warnings,
+    })
 
 
 @require_http_methods(["GET", "POST"])
