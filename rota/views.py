@@ -15,7 +15,6 @@ from employment import availability as availability_rules
 from employment.availability import Unavailability
 from care.kernel.names import person_name
 from care.permissions import can, recipient_permission_required, recipients_for, require_object_permission
-from employment.models import Absence
 
 from . import ical, live, payroll, services, week_cache
 from .forms import (
@@ -70,8 +69,7 @@ def week(request, recipient):
         "seq": shown.seq,
         "outside": outside,
         "pay_pages": can_budget or can(user, "work_shifts", recipient),
-        "away": Absence.objects.approved().filter(recipient=recipient)
-        .on_days(monday, monday + datetime.timedelta(days=6)).select_related("pa"),
+        "away": shown.away,
         "week_cost": shown.week_cost,
         "budget_warnings": shown.warnings,
     })

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from care.kernel.clock import local_midnight
-from employment.models import Terms
+from employment.models import Absence, Terms
 
 from .models import RotaSequence, Shift
 from .queries import budget_for, oncost_percent, rota_week, week_and_budget
@@ -47,14 +47,17 @@ class Week:
     seq: int
     needs_cover: int
     days: str
+    away: tuple  # (name, when) of each PA away this week
     week_cost: object = None  # Decimal, for those who may see the budget
     warnings: tuple = ()
 
 
-def page_state(recipient, first_day, end_day):
-    """{seq, needs_cover, shift_count, shifts_changed, terms_count, terms_changed}: the rota's number,
-    its needs-cover count (both of which the page shows), and the count and latest change of its
-    shifts starting on the local days [first_day, end_day) and of the family's terms. One query.
+def page_state(recipient, monday, first_day, end_day):
+    """{seq, needs_cover, shift_count, shifts_changed, terms_count, terms_changed, away_count,
+    away_asked, away_decided}: the rota's number, its needs-cover count (both of which the page
+    shows), and the count and latest change of its shifts starting on the local days
+    [first_day, end_day), of the family's terms, and of its PAs' absences touching the week of
+    `monday` (asked for, then decided, each with its moment). One query.
 
     Written out, not built with the ORM: the page reads it on every view, and composing its six
     subqueries cost about 3 ms of Python a view (as much as the rest of a kept week) against
@@ -62,6 +65,7 @@ def page_state(recipient, first_day, end_day):
     ops = connection.ops
     table, terms = ops.quote_name(Shift._meta.db_table), ops.quote_name(Terms._meta.db_table)
     sequence = ops.quote_name(RotaSequence._meta.db_table)
+    absences = f"FROM {ops.quote_name(Absence._meta.db_table)} WHERE recipient_id = %s AND first_day <= %s AND last_day >= %s"
     in_range = f"FROM {table} WHERE recipient_id = %s AND start >= %s AND start < %s"
     sql = (
         f"SELECT (SELECT last FROM {sequence} WHERE recipient_id = %s),"
@@ -69,16 +73,19 @@ def page_state(recipient, first_day, end_day):
         f" (SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND needs_cover = %s AND status <> %s"
         f" AND {ops.quote_name('end')} > %s),"
         f" (SELECT COUNT(*) {in_range}), (SELECT MAX(updated_at) {in_range}),"
-        f" (SELECT COUNT(*) FROM {terms} WHERE recipient_id = %s), (SELECT MAX(set_at) FROM {terms} WHERE recipient_id = %s)"
+        f" (SELECT COUNT(*) FROM {terms} WHERE recipient_id = %s), (SELECT MAX(set_at) FROM {terms} WHERE recipient_id = %s),"
+        f" (SELECT COUNT(*) {absences}), (SELECT MAX(requested_at) {absences}), (SELECT MAX(decided_at) {absences})"
     )
     pk = recipient.pk
     start, end = (ops.adapt_datetimefield_value(local_midnight(day)) for day in (first_day, end_day))
     now = ops.adapt_datetimefield_value(timezone.now())
+    week = [pk, ops.adapt_datefield_value(monday + datetime.timedelta(days=6)), ops.adapt_datefield_value(monday)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk, pk, True, Shift.Status.CANCELLED, now, pk, start, end, pk, start, end, pk, pk])
+        cursor.execute(sql, [pk, pk, True, Shift.Status.CANCELLED, now, pk, start, end, pk, start, end, pk, pk,
+                             *week * 3])
         row = cursor.fetchone()
-    return dict(zip(("seq", "needs_cover", "shift_count", "shifts_changed", "terms_count", "terms_changed"),
-                    (row[0] or 0, *row[1:])))
+    return dict(zip(("seq", "needs_cover", "shift_count", "shifts_changed", "terms_count", "terms_changed",
+                     "away_count", "away_asked", "away_decided"), (row[0] or 0, *row[1:])))
 
 
 @functools.cache
@@ -114,8 +121,9 @@ def bump_generation():
 
 
 def week(recipient, monday, *, today, can_manage, can_budget):
-    """The week's days (rendered `rota/_week_days.html`) and, for those who may see the budget, the
-    week's planned cost and the budget's warnings: from the cache when nothing they show has changed.
+    """The week's days (rendered `rota/_week_days.html`), who is away, and, for those who may see the
+    budget, the week's planned cost and the budget's warnings: from the cache when nothing they show
+    has changed.
 
     Two queries when it has not (the budget, and `page_state`); the rota's reads otherwise."""
     end = monday + datetime.timedelta(days=7)
@@ -123,26 +131,38 @@ def week(recipient, monday, *, today, can_manage, can_budget):
     first_day, end_day = monday, end
     if budget is not None:
         first_day, end_day = min(monday, budget.period_start), max(end, budget.period_end)
-    state = page_state(recipient, first_day, end_day)
+    state = page_state(recipient, monday, first_day, end_day)
     budget_key = budget and (budget.pk, budget.amount, budget.contingency, budget.period_start, budget.period_end)
     key = "rota:week:%s:%s" % (recipient.pk, hashlib.sha256(repr((
         monday, today, can_manage, can_budget, state["seq"], state["shift_count"], state["shifts_changed"],
-        state["terms_count"], state["terms_changed"], budget_key, oncost_percent(), get_script_prefix(), _code(),
+        state["terms_count"], state["terms_changed"], state["away_count"], state["away_asked"],
+        state["away_decided"], budget_key, oncost_percent(), get_script_prefix(), _code(),
     )).encode()).hexdigest()[:32])
     found = cache.get_many([GENERATION, key])
     current = found.get(GENERATION)
     entry = found.get(key)
     if current is not None and entry is not None and entry["generation"] == current:
-        return Week(state["seq"], state["needs_cover"], mark_safe(entry["days"]), entry["week_cost"],
-                    entry["warnings"])
+        return Week(state["seq"], state["needs_cover"], mark_safe(entry["days"]), entry["away"],
+                    entry["week_cost"], entry["warnings"])
     current = current if current is not None else generation()
     days = render_to_string(DAYS_TEMPLATE, {
         "days": rota_week(recipient, monday), "today": today, "can_manage": can_manage, "recipient": recipient,
     })
+    away = tuple((person_name_or_username(a.pa), a.describe) for a in away_this_week(recipient, monday))
     week_cost, warnings = None, ()
     if can_budget:
         week_cost, summary = week_and_budget(recipient, monday, budget=budget)
         warnings = tuple(summary.warnings)
-    cache.set(key, {"generation": current, "days": str(days), "week_cost": week_cost, "warnings": warnings},
-              TIMEOUT)
-    return Week(state["seq"], state["needs_cover"], days, week_cost, warnings)
+    cache.set(key, {"generation": current, "days": str(days), "away": away, "week_cost": week_cost,
+                    "warnings": warnings}, TIMEOUT)
+    return Week(state["seq"], state["needs_cover"], days, away, week_cost, warnings)
+
+
+def away_this_week(recipient, monday):
+    return Absence.objects.approved().filter(recipient=recipient).on_days(
+        monday, monday + datetime.timedelta(days=6)).select_related("pa")
+
+
+def person_name_or_username(user):
+    """As the banner always named them: `get_full_name|default:username`."""
+    return user.get_full_name() or user.username

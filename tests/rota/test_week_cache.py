@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from competencies import services as competency_services
-from employment.services import set_terms
+from employment.services import decide_leave, record_sickness, request_leave, set_terms
 from rota import services
 from rota.models import Offer, Shift
+from rota.queries import monday_of
 from tests.factories import BudgetFactory
 
 from .factories import YEAR, at, signed_off
@@ -57,15 +58,15 @@ def booked(family, parent, pa, monday, hour=9, **kwargs):
                                  actor=parent, pa=pa, **kwargs)
 
 
-def test_a_repeat_view_is_the_same_page_from_seven_queries(client, family, parent, pa, budget, monday,
-                                                           django_assert_max_num_queries):
+def test_a_repeat_view_is_the_same_page_from_six_queries(client, family, parent, pa, budget, monday,
+                                                         django_assert_max_num_queries):
     booked(family, parent, pa, monday)
     services.create_shift(recipient=family, start=at(monday, 18), end=at(monday, 22), kind="day", actor=parent)
     first = view(client, parent, family, monday)
     # session, user, person, the user's permissions on them, the budget, the page's state (its
-    # number, needs-cover count and the fingerprint of the shifts and terms), who is away: no
-    # shifts, tasks, terms or costing
-    with django_assert_max_num_queries(7):
+    # number, needs-cover count and the fingerprint of the shifts, terms and absences): no shifts,
+    # tasks, terms, absences or costing
+    with django_assert_max_num_queries(6):
         again = page(client, family, monday)
     assert again == first and first.count('class="card shift-card') == 2
 
@@ -205,3 +206,17 @@ def test_a_shift_written_without_the_services_still_shows(client, family, parent
     view(client, parent, family, monday)
     Shift.objects.create(recipient=family, start=at(monday, 18), end=at(monday, 19), created_by=parent)
     assert view(client, parent, family, monday).count('class="card shift-card') == 2
+
+
+def test_leave_and_sickness_show_at_once(client, family, parent, pa, pa2, budget):
+    soon = monday_of(timezone.localdate() + datetime.timedelta(days=14))  # leave is asked for weeks ahead, not years
+    booked(family, parent, pa, soon)
+    assert "Away this week" not in view(client, parent, family, soon)
+    wednesday, friday = soon + datetime.timedelta(days=2), soon + datetime.timedelta(days=4)
+    leave = request_leave(recipient=family, pa=pa2, actor=pa2, first_day=wednesday, last_day=wednesday)
+    assert "Away this week" not in view(client, parent, family, soon)  # asked for, not yet approved
+    decide_leave(absence=leave, actor=parent, approve=True)
+    assert f"Away this week: {pa2.get_full_name()}, on holiday on {wednesday:%a %d %b}." in \
+        view(client, parent, family, soon)
+    record_sickness(recipient=family, pa=pa, actor=parent, first_day=friday, last_day=friday, category="illness")
+    assert f"{pa.get_full_name()}, off sick on {friday:%a %d %b}" in view(client, parent, family, soon)
