@@ -165,10 +165,12 @@ def test_rota_page_queries_do_not_grow_with_shifts_or_pas(client, family, parent
                                                           django_assert_max_num_queries):
     make_rota(family, monday, shifts, pas)
     client.force_login(parent)
-    # session, user, recipient; the user's permissions on the person (one query, remembered for the
-    # view, manage and budget checks); the week's shifts with their offer counts, their tasks; the
-    # needs-cover count; the sequence number; the budget, the PAs' terms and the shifts of the budget
-    # period and the week together (week_and_budget: one pass for both figures); who is away.
+    # A first view (nothing kept yet, rota.week_cache): session, user, recipient; the user's
+    # permissions on the person (one query, remembered for the view, manage and budget checks); the
+    # budget; the page's state (sequence number, needs-cover count and the fingerprint of what it
+    # keeps); the week's shifts with their offer counts, their tasks; the PAs' terms and the shifts
+    # of the budget period and the week together (week_and_budget: one pass for both figures); who is
+    # away: 11. A repeat view is 6 (tests/rota/test_week_cache.py).
     with django_assert_max_num_queries(12):
         response = client.get(week_url(family, monday))
     assert response.content.decode().count('class="card shift-card') == shifts
