@@ -1,16 +1,18 @@
-"""What the rota page keeps between views: the week's rendered days and its budget figures, in the
-cache (Redis in production, so every web process shares them), under a key made of everything they
-show. An unchanged rota is then neither read nor costed nor rendered again; a changed one misses.
+"""What the rota page keeps between views: the week's rendered days and cards, who is away, and the
+budget figures, in the cache (Redis in production, so every web process shares them), under a key
+made of everything they show. An unchanged rota is then neither read nor costed nor rendered again;
+a changed one misses.
 
 The key, read in one query each view (`page_state`), holds: the rota's sequence number (every change
 through rota.services adds one: shifts, offers, answers, swaps), the count and latest `updated_at` of
 the shifts the figures cover (so shifts written any other way, and a database restored or emptied,
 cannot match an old entry), the family's pay terms (append-only: their count and latest `set_at`),
-the budget row's own figures, the on-costs setting, today (the "Today" tag), what the viewer may do
-(only the "+ Add shift" links and the figures differ between viewers: the cards are the same for
-everyone) and the code and templates that made them. What no query here sees — a PA's profile rates
-and name, a task's name — bumps one generation (rota/receivers.py) after commit, which every entry is
-checked against.
+the week's absences (their count and latest asked and decided moments), the budget row's own
+figures, the on-costs setting, today (the "Today" tag), what the viewer may do (only the "+ Add
+shift" links and the figures differ between viewers: the cards are the same for everyone) and the
+code and templates that made them. What no query here sees — a PA's profile rates and name, a
+task's name — bumps one generation (rota/receivers.py) after commit, which every entry is checked
+against.
 """
 import datetime
 import functools
