@@ -15,7 +15,9 @@ RESULTS = HERE / "results.json"
 
 
 def names():
-    return sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_"))
+    """Every bench/<name>.py with a main(): setup.py and the _helpers are not benchmarks."""
+    return sorted(m.name for m in pkgutil.iter_modules([str(HERE)])
+                  if not m.name.startswith("_") and "\ndef main(" in (HERE / f"{m.name}.py").read_text())
 
 
 def child(name, out):

@@ -170,6 +170,8 @@ async def run_clients(url, plan, out, ready_file):
 
 # --- The driver ---------------------------------------------------------------------------------
 
+FIRST_DAY = datetime.date.today() + datetime.timedelta(days=30)
+
 
 def make_change(n, rota_pk, shifts):
     """One rota change through the services, timed at commit. Returns (rota, seq, commit time)."""
@@ -183,7 +185,8 @@ def make_change(n, rota_pk, shifts):
     with transaction.atomic():
         # Registered before the service's own broadcast callback, so it runs first, right at commit.
         transaction.on_commit(lambda: holder.__setitem__("at", time.time()))
-        day = datetime.date(2030, 1, 7) + datetime.timedelta(days=n % 50)
+        # within the window shifts may be planned in (up to two years ahead), whatever today is
+        day = FIRST_DAY + datetime.timedelta(days=n % 50)
         start = datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.timezone.utc)
         if rota_pk not in shifts:
             recipient = CareRecipient.objects.get(pk=rota_pk)
@@ -352,6 +355,8 @@ def run(plan, plan_file, out_file, ready_file, port, env, rotas, rate, seconds, 
         commits, errors, achieved = asyncio.run(drive(rotas, rate, seconds, concurrency))
     finally:
         live.broadcast = broadcast
+    if not commits:
+        raise RuntimeError(f"every change failed, e.g. {errors[:2]}")
     time.sleep(2)
     last_seq = {rota: current_seq(rota) for rota in rotas}
     payload = RotaChange.objects.filter(recipient_id=rotas[0]).order_by("-seq").values_list("payload", flat=True)[0]
