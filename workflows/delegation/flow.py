@@ -12,7 +12,7 @@ from viewflow.workflow import flow, lock
 
 from accounts.twofactor import second_factor_required
 
-from ..nodes import CircleFlow, View
+from ..nodes import CircleFlow, If, Switch, View
 from . import permissions, services, steps
 from .models import DelegationProcess
 
@@ -60,7 +60,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
         .Allow("act_clinically")
         .Next(this.check_risk)
     )
-    check_risk = flow.If(services.risk_accepted).Then(this.consent).Else(this.declined)
+    check_risk = If(services.risk_accepted).Then(this.consent).Else(this.declined)
 
     consent = (
         DelegationView(steps.ConsentView.as_view())
@@ -68,7 +68,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
         .Allow("consent_delegation")
         .Next(this.check_consent)
     )
-    check_consent = flow.If(services.person_consented).Then(this.accept).Else(this.not_agreed)
+    check_consent = If(services.person_consented).Then(this.accept).Else(this.not_agreed)
     accept = (
         DelegationView(steps.AcceptView.as_view())
         .Annotation(title="The PA accepts the delegation")
@@ -77,13 +77,13 @@ class DelegationFlow(CircleFlow, flow.Flow):
         .Allow("work_shifts")
         .Next(this.check_acceptance)
     )
-    check_acceptance = flow.If(services.pa_accepted).Then(this.open_competency).Else(this.not_agreed)
+    check_acceptance = If(services.pa_accepted).Then(this.open_competency).Else(this.not_agreed)
     open_competency = (
         flow.Function(services.open_competency).Annotation(title="Competency record opened")
         .Next(this.check_reassessment)
     )
     # a re-delegation after expiry, its risk assessment confirmed as still standing: observe again
-    check_reassessment = flow.If(services.reassessing).Then(this.assess).Else(this.train)
+    check_reassessment = If(services.reassessing).Then(this.assess).Else(this.train)
 
     train = (
         DelegationView(steps.TrainingView.as_view())
@@ -91,7 +91,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
         .Allow("act_clinically")
         .Next(this.check_practice)
     )
-    check_practice = flow.If(services.practised_enough).Then(this.assess).Else(this.train)
+    check_practice = If(services.practised_enough).Then(this.assess).Else(this.train)
     assess = (
         DelegationView(steps.AssessmentView.as_view())
         .Annotation(title="Observed competency assessment")
@@ -99,7 +99,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
         .Next(this.check_assessment)
     )
     check_assessment = (
-        flow.Switch()
+        Switch()
         .Case(this.sign_off, services.assessed_competent)
         .Case(this.train, services.may_try_again)
         .Default(this.not_competent)
@@ -114,7 +114,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
     wait_for_review = flow.Timer(services.review_opens_at).Annotation(title="Until the review opens").Next(
         this.check_still_valid
     )
-    check_still_valid = flow.If(services.competency_live).Then(this.review_opened).Else(this.lapsed)
+    check_still_valid = If(services.competency_live).Then(this.review_opened).Else(this.lapsed)
     review_opened = (
         flow.Function(services.tell_review_open).Annotation(title="Practitioner told the review is open")
         .Next(this.review)
@@ -126,7 +126,7 @@ class DelegationFlow(CircleFlow, flow.Flow):
         .OnTimeout(services.expires_at, this.expire, title="Expires unless renewed")
         .Next(this.check_review)
     )
-    check_review = flow.If(services.renewed).Then(this.wait_for_review).Else(this.revoked)
+    check_review = If(services.renewed).Then(this.wait_for_review).Else(this.revoked)
     expire = flow.Function(services.expire_competency).Annotation(title="Competency expired").Next(this.expired)
 
     declined = flow.End().Annotation(title="Declined at risk assessment")

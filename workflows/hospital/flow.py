@@ -13,7 +13,7 @@ from viewflow.workflow import flow, lock
 
 from care.permissions import can
 
-from ..nodes import CircleFlow, View
+from ..nodes import CircleFlow, If, Switch, View
 from . import links, permissions, services, steps
 from .models import HospitalAgreement
 
@@ -56,7 +56,7 @@ class HospitalAgreementFlow(CircleFlow, flow.Flow):
     send_for_review = flow.Function(links.send_for_review).Annotation(title="Sent to the ward").Next(this.ward_review)
     ward_review = flow.Handle(services.handled_by).Annotation(title="The ward's review").Next(this.check_review)
     check_review = (
-        flow.Switch()
+        Switch()
         .Case(this.fund, services.ward_accepted)
         .Case(this.confirm_changes, services.ward_amended)
         .Default(this.declined)
@@ -67,7 +67,7 @@ class HospitalAgreementFlow(CircleFlow, flow.Flow):
         .Allow(permissions.FAMILY)
         .Next(this.check_confirmed)
     )
-    check_confirmed = flow.If(services.family_confirmed).Then(this.fund).Else(this.not_agreed)
+    check_confirmed = If(services.family_confirmed).Then(this.fund).Else(this.not_agreed)
     fund = (
         HospitalView(steps.FundView.as_view())
         .Annotation(title="Funding, insurance and hospital shifts")
