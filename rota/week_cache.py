@@ -18,6 +18,7 @@ import datetime
 import functools
 import hashlib
 import importlib.metadata
+import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from employment.models import Absence, Terms
 
 from .models import RotaSequence, Shift
 from .queries import budget_for, oncost_percent, rota_week, week_and_budget
+
+log = logging.getLogger(__name__)
 
 GENERATION = "rota:week:generation"
 # Long enough to outlive a family's day of planning; entries of past states are never read again.
@@ -115,11 +118,34 @@ def generation():
 
 
 def bump_generation():
-    """After a commit that changed something the entries show but the key does not read."""
+    """After a commit that changed something the entries show but the key does not read. Never
+    raises: it runs after the change has committed, and an unreachable cache must not turn that
+    change's answer into an error."""
     try:
-        cache.incr(GENERATION)
-    except ValueError:  # not in the cache: a fresh random start does the same
-        cache.add(GENERATION, secrets.randbits(62), None)
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not in the cache: a fresh random start does the same
+            cache.add(GENERATION, secrets.randbits(62), None)
+    except Exception:  # the cache (Redis) is down: its entries cannot be read either
+        log.warning("Could not move the rota page's kept weeks on: the cache did not answer.", exc_info=True)
+
+
+def _kept(keys):
+    """The cache's entries for `keys`, or None when the cache cannot be reached (Redis restarting):
+    the page is then read afresh, as with an empty cache, rather than failing."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        log.warning("The rota page's cache did not answer; the week is read afresh.", exc_info=True)
+        return None
+
+
+def _keep(key, entry):
+    try:
+        entry["generation"] = entry["generation"] if entry["generation"] is not None else generation()
+        cache.set(key, entry, TIMEOUT)
+    except Exception:
+        log.warning("The rota page's cache did not answer; the week is not kept.", exc_info=True)
 
 
 def week(recipient, monday, *, today, can_manage, can_budget):
@@ -140,13 +166,12 @@ def week(recipient, monday, *, today, can_manage, can_budget):
         state["terms_count"], state["terms_changed"], state["away_count"], state["away_asked"],
         state["away_decided"], budget_key, oncost_percent(), get_script_prefix(), _code(),
     )).encode()).hexdigest()[:32])
-    found = cache.get_many([GENERATION, key])
-    current = found.get(GENERATION)
-    entry = found.get(key)
+    found = _kept([GENERATION, key])
+    current = found.get(GENERATION) if found is not None else None
+    entry = found.get(key) if found is not None else None
     if current is not None and entry is not None and entry["generation"] == current:
         return Week(state["seq"], state["needs_cover"], mark_safe(entry["days"]), entry["away"],
                     entry["week_cost"], entry["warnings"])
-    current = current if current is not None else generation()
     days = render_to_string(DAYS_TEMPLATE, {
         "days": rota_week(recipient, monday), "today": today, "can_manage": can_manage, "recipient": recipient,
     })
@@ -155,8 +180,9 @@ def week(recipient, monday, *, today, can_manage, can_budget):
     if can_budget:
         week_cost, summary = week_and_budget(recipient, monday, budget=budget)
         warnings = tuple(summary.warnings)
-    cache.set(key, {"generation": current, "days": str(days), "away": away, "week_cost": week_cost,
-                    "warnings": warnings}, TIMEOUT)
+    if found is not None:
+        _keep(key, {"generation": current, "days": str(days), "away": away, "week_cost": week_cost,
+                    "warnings": warnings})
     return Week(state["seq"], state["needs_cover"], days, away, week_cost, warnings)
 
 

@@ -220,3 +220,27 @@ def test_leave_and_sickness_show_at_once(client, family, parent, pa, pa2, budget
         view(client, parent, family, soon)
     record_sickness(recipient=family, pa=pa, actor=parent, first_day=friday, last_day=friday, category="illness")
     assert f"{pa.get_full_name()}, off sick on {friday:%a %d %b}" in view(client, parent, family, soon)
+
+
+class Unreachable:
+    """A cache whose server is down (Redis restarting): every call fails, as django's RedisCache does."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to the cache. Connection refused.")
+        return fail
+
+
+def test_the_page_is_read_afresh_while_the_cache_is_down(client, family, parent, pa, budget, monday, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    """The system test stops Redis with pages open and opens another: it got a 500 once the page read
+    its kept week from the cache. Now a cache that does not answer is an empty one, and a change whose
+    after-commit bump cannot reach it still answers as it did."""
+    shift = booked(family, parent, pa, monday)
+    working = view(client, parent, family, monday)
+    monkeypatch.setattr("rota.week_cache.cache", Unreachable())
+    assert page(client, family, monday) == working
+    with django_capture_on_commit_callbacks(execute=True):
+        pa.first_name = "Renamed"
+        pa.save()  # its receiver bumps the generation after commit: the cache is down
+    assert "Renamed" in card(page(client, family, monday), shift)
