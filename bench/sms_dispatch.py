@@ -8,6 +8,7 @@ pool, in-memory broker) and retries as ETA tasks. Every message's task is sent t
 at-least-once broker may, so workers race for the same message all the time.
 
 Environment: BENCH_SMS_MESSAGES (5000), BENCH_SMS_RATE (100 per second), BENCH_SMS_WORKERS (8),
+BENCH_SMS_TIMES (a file to write every request's time to, to see the run second by second),
 BENCH_DATABASE_URL (default: a throwaway SQLite file, on tmpfs when /dev/shm exists; point it at a
 scratch PostgreSQL database to measure that: its tables are created there and its rows left behind).
 """

@@ -7,8 +7,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from care.models import PAProfile, Role
-from competencies.models import HealthcareTask
 from care.signals import membership_ended
+from competencies.models import HealthcareTask
 from competencies.signals import competency_lapsed
 from employment.signals import absence_approved
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from care.kernel.clock import local_midnight
+from care.kernel.names import person_name
 from employment.models import Absence, Terms
 
 from .models import RotaSequence, Shift
@@ -175,7 +176,7 @@ def week(recipient, monday, *, today, can_manage, can_budget):
     days = render_to_string(DAYS_TEMPLATE, {
         "days": rota_week(recipient, monday), "today": today, "can_manage": can_manage, "recipient": recipient,
     })
-    away = tuple((person_name_or_username(a.pa), a.describe) for a in away_this_week(recipient, monday))
+    away = tuple((person_name(a.pa), a.describe) for a in away_this_week(recipient, monday))
     week_cost, warnings = None, ()
     if can_budget:
         week_cost, summary = week_and_budget(recipient, monday, budget=budget)
@@ -189,8 +190,3 @@ def week(recipient, monday, *, today, can_manage, can_budget):
 def away_this_week(recipient, monday):
     return Absence.objects.approved().filter(recipient=recipient).on_days(
         monday, monday + datetime.timedelta(days=6)).select_related("pa")
-
-
-def person_name_or_username(user):
-    """As the banner always named them: `get_full_name|default:username`."""
-    return user.get_full_name() or user.username
